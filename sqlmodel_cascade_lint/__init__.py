@@ -1,0 +1,3 @@
+"""Static linter for SQLModel relationships."""
+
+__version__ = "0.1.0"

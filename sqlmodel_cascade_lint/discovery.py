@@ -1,0 +1,155 @@
+"""Finding the project root and the files to check."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import pathspec
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+SOURCE_SUFFIXES = (".py", ".pyi")
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".bzr", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox",
+    ".venv", "venv", ".env", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
+    "site-packages", ".sqlmodel_cascade_lint_cache", ".direnv", "__pypackages__", ".ipynb_checkpoints",
+}
+
+
+def find_root(paths: Sequence[Path]) -> Path:
+    """The nearest folder above the inputs holding `pyproject.toml`, `setup.cfg` or `.git`.
+
+    Without such a folder, the inputs' common folder.
+    """
+    absolute = [p.resolve() if p.exists() else p.absolute() for p in paths] or [Path.cwd().resolve()]
+    starts = [p if p.is_dir() else p.parent for p in absolute]
+    common = Path(os.path.commonpath([str(s) for s in starts]))
+    for folder in (common, *common.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return common
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()
+
+
+class _Ignores:
+    """The `.gitignore` files of a tree, each applied below its own folder."""
+
+    def __init__(self, root: Path, enabled: bool) -> None:
+        self.root = root
+        self.enabled = enabled
+        self.specs: Dict[Path, Optional[pathspec.PathSpec]] = {}
+
+    def _spec(self, folder: Path) -> Optional[pathspec.PathSpec]:
+        if folder not in self.specs:
+            spec = None
+            ignore = folder / ".gitignore"
+            try:
+                if ignore.is_file():
+                    lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+            except OSError:
+                spec = None
+            self.specs[folder] = spec
+        return self.specs[folder]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        if not self.enabled:
+            return False
+        try:
+            path.relative_to(self.root)
+        except ValueError:
+            return False
+        folder = path.parent
+        while True:
+            spec = self._spec(folder)
+            if spec is not None:
+                rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(rel):
+                    return True
+            if folder == self.root or folder == folder.parent:
+                return False
+            folder = folder.parent
+
+
+def walk(folder: Path, root: Path, *, respect_gitignore: bool = True,
+         excluded: Optional[pathspec.PathSpec] = None) -> List[Path]:
+    """Source files below `folder`, sorted, skipping tool and virtualenv folders."""
+    ignores = _Ignores(root, respect_gitignore)
+    out: List[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if excluded is not None and _matches(excluded, path, root, is_dir):
+                continue
+            if is_dir:
+                if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(path):
+                    continue
+                if ignores.ignored(path, True):
+                    continue
+                stack.append(path)
+            elif is_file and entry.name.endswith(SOURCE_SUFFIXES):
+                if ignores.ignored(path, False):
+                    continue
+                out.append(path)
+    return sorted(out)
+
+
+def _matches(spec: pathspec.PathSpec, path: Path, root: Path, is_dir: bool) -> bool:
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    if is_dir:
+        rel += "/"
+    return spec.match_file(rel) or spec.match_file(path.name + ("/" if is_dir else ""))
+
+
+def collect(paths: Iterable[Path], root: Path, *, respect_gitignore: bool = True,
+            excluded: Optional[pathspec.PathSpec] = None) -> Tuple[List[Path], List[Path]]:
+    """(files to check, inputs that are neither files nor folders). A named file is always kept."""
+    files: List[Path] = []
+    missing: List[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(walk(path, root, respect_gitignore=respect_gitignore, excluded=excluded))
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            missing.append(path)
+    seen = set()
+    unique = []
+    for f in sorted(files, key=lambda p: p.as_posix()):
+        key = os.path.normcase(os.path.abspath(f))
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, missing
+
+
+def module_name(path: Path, root: Path) -> str:
+    """The dotted module name of `path` relative to the project root."""
+    try:
+        rel = path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        rel = Path(path.name)
+    parts = list(rel.with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)

@@ -1,0 +1,206 @@
+"""Runs the pipeline: discovery, extraction, the project index, the rules."""
+
+from __future__ import annotations
+
+import io
+import os
+import tokenize
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set
+
+from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
+from sqlmodel_cascade_lint.discovery import collect, find_root, module_name
+from sqlmodel_cascade_lint.extract import extract
+from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, ParseFailure, Span
+from sqlmodel_cascade_lint.project import Project
+from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
+
+INTERNAL_ERROR = "SCL002"
+
+# A file can contribute facts to the index only if it mentions one of these.
+_PREFILTER = (b"Relationship", b"Field", b"table", b"__tablename__", b"SQLModel")
+
+
+@dataclass
+class Options:
+    select: Optional[Set[str]] = None  # codes to run; None means the default set
+    respect_gitignore: bool = True
+
+
+@dataclass
+class LintResult:
+    diagnostics: List[Diagnostic]
+    files: List[str]
+    root: Path
+    sources: Dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def internal_errors(self) -> bool:
+        return any(d.code == INTERNAL_ERROR for d in self.diagnostics)
+
+    def source_lines(self, path: str) -> List[str]:
+        data = self.sources.get(path)
+        if data is None:
+            return []
+        return decode(data).splitlines()
+
+
+def decode(data: bytes) -> str:
+    """Source text for display: the declared encoding, with undecodable bytes replaced."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except (SyntaxError, LookupError):
+        encoding = "utf-8"
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working folder when it lies below it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def read_facts(path: Path, shown: str, root: Path, *, force: bool) -> tuple:
+    """(facts or None when the file cannot contribute, raw bytes or None)."""
+    module = module_name(path, root)
+    try:
+        if path.is_dir():
+            return _unreadable(shown, module, "is a directory, not a file"), None
+        if not path.is_file():
+            return _unreadable(shown, module, "is not a regular file"), None
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return _unreadable(shown, module, f"cannot be read: {exc.strerror or exc}"), None
+    if not force and not any(marker in data for marker in _PREFILTER):
+        return None, data
+    return extract(shown, module, data), data
+
+
+def _unreadable(path: str, module: str, message: str) -> ModuleFacts:
+    return ModuleFacts(path=path, module=module, imports={}, classes=(),
+                       failure=ParseFailure("read", message, Span(1, 1, 1, 1)))
+
+
+def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
+         project_paths: Optional[Sequence[Path]] = None,
+         stdin: Optional[tuple] = None) -> LintResult:
+    """Lint `paths`, indexing the whole project they belong to (or `project_paths`).
+
+    `stdin` is `(shown_path, data)` for source read from standard input.
+    """
+    options = options or Options()
+    rules = load_rules()
+    active = [r for c, r in rules.items() if (r.default_enabled if options.select is None else c in options.select)]
+
+    root = find_root(list(paths) or [Path(".")])
+    requested, missing = collect(paths, root, respect_gitignore=options.respect_gitignore)
+    if missing:
+        raise LintError(f"No such file or directory: {', '.join(str(m) for m in missing)}")
+    if project_paths is None:
+        project_files, _ = collect([root], root, respect_gitignore=options.respect_gitignore)
+    else:
+        project_files, _ = collect(project_paths, root, respect_gitignore=options.respect_gitignore)
+
+    requested_shown = {display_path(p): p for p in requested}
+    facts: Dict[str, ModuleFacts] = {}
+    sources: Dict[str, bytes] = {}
+    for path in requested:
+        shown = display_path(path)
+        result, data = read_facts(path, shown, root, force=True)
+        facts[shown] = result
+        if data is not None:
+            sources[shown] = data
+    if stdin is not None:
+        shown, data = stdin
+        stdin_path = Path(shown)
+        facts[shown] = extract(shown, module_name(stdin_path, root), data)
+        sources[shown] = data
+        requested_shown[shown] = stdin_path
+    for path in project_files:
+        shown = display_path(path)
+        if shown in facts:
+            continue
+        result, _ = read_facts(path, shown, root, force=False)
+        if result is not None and result.failure is None:
+            facts[shown] = result
+
+    project = Project(facts.values())
+    diagnostics: List[Diagnostic] = []
+    for shown in sorted(requested_shown):
+        diagnostics.extend(run_rules(project, facts[shown], active))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return LintResult(diagnostics=_dedupe(diagnostics), files=sorted(requested_shown), root=root,
+                      sources={p: sources[p] for p in {d.path for d in diagnostics} if p in sources})
+
+
+def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+    out: List[Diagnostic] = []
+    seen = set()
+    for d in diagnostics:
+        key = (d.path, d.span, d.code, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def subjects_of(project: Project, module: ModuleFacts, rule: Rule) -> Iterable[object]:
+    if rule.subject is ModuleFacts:
+        return [module]
+    if rule.subject is ClassDecl:
+        return list(module.classes)
+    out: List[object] = []
+    for cls in module.classes:
+        if rule.subject is FieldDecl:
+            if project.is_model(cls) is True:
+                out.extend(cls.fields)
+        elif project.is_table(cls) is True:
+            out.extend(cls.relationships)
+    return out
+
+
+def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> List[Diagnostic]:
+    out: List[Diagnostic] = []
+    for rule in rules:
+        if module.failure is not None and rule.subject is not ModuleFacts:
+            continue
+        for subject in subjects_of(project, module, rule):
+            ctx = Context(project=project, rule=rule, path=module.path)
+            try:
+                out.extend(rule.func(subject, ctx))
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
+                out.append(_internal_error(rule, module, subject, exc))
+    return out
+
+
+def _internal_error(rule: Rule, module: ModuleFacts, subject: object, exc: Exception) -> Diagnostic:
+    span = getattr(subject, "span", None) or Span(1, 1, 1, 1)
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return Diagnostic(
+        code=INTERNAL_ERROR,
+        name="internal-error",
+        severity=Severity.ERROR,
+        message=(f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc} "
+                 f"[{Path(where.filename).name}:{where.lineno}]; this is a bug in sqlmodel-cascade-lint"),
+        path=module.path,
+        span=span,
+    )
+
+
+def count_by_severity(diagnostics: Iterable[Diagnostic]) -> Dict[Severity, int]:
+    counts = {Severity.ERROR: 0, Severity.WARNING: 0}
+    for d in diagnostics:
+        counts[d.severity] += 1
+    return counts
+
+
+ProgressCallback = Callable[[int, int], None]

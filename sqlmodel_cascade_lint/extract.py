@@ -1,0 +1,722 @@
+"""Read one source file with libcst and record its facts.
+
+This module never decides what is wrong. No libcst node leaves it: callers get `ModuleFacts`.
+
+Positions are computed only for the top-level statements that hold something recorded (model
+classes and imports), by running libcst's position-tracking code generator on that statement
+alone, starting at its line. That costs a small fraction of a whole-module metadata pass.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
+
+from sqlmodel_cascade_lint.facts import (
+    UNKNOWN,
+    Annotation,
+    Arg,
+    ClassDecl,
+    FieldDecl,
+    Import,
+    ModuleFacts,
+    NameRef,
+    ParseFailure,
+    RelationshipDecl,
+    Span,
+    Value,
+)
+
+_NEWLINE = re.compile(r"\r\n?|\n")
+_MAX_DEPTH = 40  # literal nesting we evaluate; deeper is UNKNOWN
+_MAX_SOURCE = 200  # characters of source text kept per value
+
+_OPTIONAL_NAMES = {"Optional"}
+_UNION_NAMES = {"Union"}
+_WRAPPER_NAMES = {"Mapped"}
+_COLLECTIONS = {
+    "list", "List", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple", "dict", "Dict",
+    "Sequence", "MutableSequence", "Iterable", "Collection", "AbstractSet", "MutableSet",
+    "Mapping", "MutableMapping", "DefaultDict", "defaultdict", "OrderedDict", "Deque", "deque",
+}
+_TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "sqlalchemy.orm", "builtins")
+
+
+def extract(path: str, module: str, data: bytes) -> ModuleFacts:
+    """Facts of one file. A file that cannot be parsed gives facts with a `failure`."""
+    try:
+        tree = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        line = max(1, exc.raw_line)
+        column = max(1, exc.raw_column + 1)
+        message = str(exc.message).replace("parser error: ", "", 1)
+        return _failed(path, module, "syntax", message, line, column)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return _failed(path, module, "decode", f"cannot decode the file: {exc}", 1, 1)
+    except RecursionError:
+        return _failed(path, module, "recursion", "the file is nested too deeply to parse", 1, 1)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        return _failed(path, module, "syntax", str(exc), line, 1)
+    try:
+        return _Extractor(tree, path, module).run()
+    except RecursionError:
+        return _failed(path, module, "recursion", "the file is nested too deeply to analyse", 1, 1)
+
+
+def _failed(path: str, module: str, kind: str, message: str, line: int, column: int) -> ModuleFacts:
+    return ModuleFacts(
+        path=path,
+        module=module,
+        imports={},
+        classes=(),
+        failure=ParseFailure(kind, message, Span(line, column, line, column + 1)),
+    )
+
+
+def is_package_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name in ("__init__.py", "__init__.pyi")
+
+
+class _Positions:
+    """Spans of nodes, computed one top-level statement at a time."""
+
+    def __init__(self, tree: cst.Module) -> None:
+        self.tree = tree
+        self.starts: Optional[List[int]] = None
+        self.computed: Dict[int, Dict[cst.CSTNode, Any]] = {}
+
+    def _codegen_text(self, node: cst.CSTNode) -> str:
+        state = CodegenState(
+            default_indent=self.tree.default_indent, default_newline=self.tree.default_newline
+        )
+        node._codegen(state)
+        return "".join(state.tokens)
+
+    def _statement_starts(self) -> List[int]:
+        if self.starts is None:
+            line = 1
+            for empty in self.tree.header:
+                line += len(_NEWLINE.findall(self._codegen_text(empty)))
+            starts = []
+            for stmt in self.tree.body:
+                starts.append(line)
+                line += len(_NEWLINE.findall(self._codegen_text(stmt)))
+            self.starts = starts
+        return self.starts
+
+    def span(self, node: cst.CSTNode, top: int) -> Span:
+        computed = self.computed.get(top)
+        if computed is None:
+            provider = PositionProvider()
+            state = PositionProvidingCodegenState(
+                default_indent=self.tree.default_indent,
+                default_newline=self.tree.default_newline,
+                provider=provider,
+            )
+            state.line = self._statement_starts()[top]
+            self.tree.body[top]._codegen(state)
+            computed = provider._computed
+            self.computed[top] = computed
+        rng = computed[node]
+        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+
+
+def dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of names, else None."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+class _Extractor:
+    def __init__(self, tree: cst.Module, path: str, module: str) -> None:
+        self.tree = tree
+        self.path = path
+        self.module = module
+        self.positions = _Positions(tree)
+        self.imports: Dict[str, Import] = {}
+        self.star_imports: List[str] = []
+        self.classes: List[ClassDecl] = []
+        self.future_annotations: Optional[Span] = None
+        self.top = 0
+
+    # ------------------------------------------------------------------ walking
+
+    def run(self) -> ModuleFacts:
+        for index, stmt in enumerate(self.tree.body):
+            self.top = index
+            self._statement(stmt, type_checking=False, nested=False)
+        return ModuleFacts(
+            path=self.path,
+            module=self.module,
+            imports=dict(self.imports),
+            classes=tuple(self.classes),
+            future_annotations=self.future_annotations,
+            star_imports=tuple(self.star_imports),
+        )
+
+    def span(self, node: cst.CSTNode) -> Span:
+        return self.positions.span(node, self.top)
+
+    def source(self, node: cst.CSTNode) -> str:
+        text = self.tree.code_for_node(node)
+        if len(text) > _MAX_SOURCE:
+            text = text[: _MAX_SOURCE - 3] + "..."
+        return text
+
+    def _block(self, body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]], type_checking: bool,
+               nested: bool) -> None:
+        if isinstance(body, cst.IndentedBlock):
+            stmts: Sequence[Any] = body.body
+        elif isinstance(body, cst.SimpleStatementSuite):
+            stmts = [body]
+        else:
+            stmts = body  # type: ignore[assignment]
+        for stmt in stmts:
+            self._statement(stmt, type_checking, nested)
+
+    def _statement(self, stmt: Any, type_checking: bool, nested: bool) -> None:
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    self._import(small, type_checking)
+                elif isinstance(small, cst.ImportFrom):
+                    self._import_from(small, type_checking)
+        elif isinstance(stmt, cst.ClassDef):
+            self.classes.append(self._class(stmt, nested))
+            # classes nested in a class body are visited by _class
+        elif isinstance(stmt, cst.If):
+            tc = type_checking or _is_type_checking_test(stmt.test)
+            self._block(stmt.body, tc, nested)
+            orelse = stmt.orelse
+            while orelse is not None:
+                if isinstance(orelse, cst.If):
+                    self._block(orelse.body, type_checking, nested)
+                    orelse = orelse.orelse
+                else:
+                    self._block(orelse.body, type_checking, nested)
+                    orelse = None
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self._block(stmt.body, type_checking, nested)
+            for handler in stmt.handlers:
+                self._block(handler.body, type_checking, nested)
+            if stmt.orelse is not None:
+                self._block(stmt.orelse.body, type_checking, nested)
+            if stmt.finalbody is not None:
+                self._block(stmt.finalbody.body, type_checking, nested)
+        elif isinstance(stmt, (cst.With, cst.For, cst.While)):
+            self._block(stmt.body, type_checking, nested)
+        elif isinstance(stmt, cst.FunctionDef):
+            self._block(stmt.body, type_checking, True)
+
+    # ------------------------------------------------------------------ imports
+
+    def _import(self, node: cst.Import, type_checking: bool) -> None:
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+                qualified = name
+            else:
+                local = name.split(".", 1)[0]
+                qualified = local
+            self.imports[local] = Import(local, qualified, type_checking, self.span(alias))
+
+    def _import_from(self, node: cst.ImportFrom, type_checking: bool) -> None:
+        base = dotted_name(node.module) if node.module is not None else ""
+        if base is None:
+            return
+        level = len(node.relative)
+        if level:
+            package = self.module.split(".") if is_package_file(self.path) else self.module.split(".")[:-1]
+            if level > 1:
+                package = package[: len(package) - (level - 1)] if level - 1 <= len(package) else []
+            base = ".".join([p for p in package if p] + ([base] if base else []))
+        if base == "__future__":
+            for alias in node.names if not isinstance(node.names, cst.ImportStar) else ():
+                if isinstance(alias.name, cst.Name) and alias.name.value == "annotations":
+                    self.future_annotations = self.span(node)
+            return
+        if isinstance(node.names, cst.ImportStar):
+            self.star_imports.append(base)
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is None:
+                continue
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            qualified = f"{base}.{name}" if base else name
+            self.imports[local] = Import(local, qualified, type_checking, self.span(alias))
+
+    def resolve(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        imp = self.imports.get(head)
+        if imp is None:
+            return dotted
+        return imp.qualified + ("." + rest if rest else "")
+
+    def _callee_is(self, call: cst.Call, name: str) -> bool:
+        dotted = dotted_name(call.func)
+        if dotted is None:
+            return False
+        resolved = self.resolve(dotted)
+        if resolved.rsplit(".", 1)[-1] != name:
+            return False
+        root = resolved.split(".", 1)[0]
+        return root not in ("pydantic", "sqlalchemy", "dataclasses", "attr", "attrs", "marshmallow")
+
+    # ------------------------------------------------------------------ classes
+
+    def _class(self, node: cst.ClassDef, nested: bool) -> ClassDecl:
+        bases: List[str] = []
+        unknown_bases = False
+        keywords: Dict[str, Arg] = {}
+        for arg in node.bases:
+            expr = arg.value
+            if isinstance(expr, cst.Subscript):
+                expr = expr.value
+            name = dotted_name(expr)
+            if name is None or arg.star:
+                unknown_bases = True
+            else:
+                bases.append(name)
+        for arg in node.keywords:
+            if arg.keyword is not None:
+                keywords[arg.keyword.value] = self._arg(arg.keyword.value, arg, arg.keyword, arg.value)
+            else:
+                unknown_bases = True  # **kwargs in the class statement
+        fields: List[FieldDecl] = []
+        relationships: List[RelationshipDecl] = []
+        attributes: List[str] = []
+        tablename: Any = None
+        tablename_span: Optional[Span] = None
+        table_args = False
+
+        body: Sequence[Any]
+        if isinstance(node.body, cst.IndentedBlock):
+            body = node.body.body
+        else:
+            body = [node.body]
+        for stmt in body:
+            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                for small in stmt.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        name = small.target.value
+                        attributes.append(name)
+                        if name == "__tablename__":
+                            tablename, tablename_span = self._tablename(small.value)
+                            continue
+                        if name == "__table_args__":
+                            table_args = True
+                            continue
+                        self._member(node, name, small, small.annotation.annotation, small.value,
+                                     fields, relationships)
+                    elif isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            if not isinstance(target.target, cst.Name):
+                                continue
+                            name = target.target.value
+                            attributes.append(name)
+                            if name == "__tablename__":
+                                tablename, tablename_span = self._tablename(small.value)
+                            elif name == "__table_args__":
+                                table_args = True
+                            elif len(small.targets) == 1 and isinstance(small.value, cst.Call) and (
+                                self._callee_is(small.value, "Relationship")
+                            ):
+                                self._member(node, name, small, None, small.value, fields, relationships)
+            elif isinstance(stmt, cst.FunctionDef):
+                attributes.append(stmt.name.value)
+                if stmt.name.value == "__tablename__":
+                    tablename, tablename_span = UNKNOWN, self.span(stmt.name)
+                elif stmt.name.value == "__table_args__":
+                    table_args = True
+            elif isinstance(stmt, cst.ClassDef):
+                attributes.append(stmt.name.value)
+                self.classes.append(self._class(stmt, True))
+            else:
+                # if/try blocks in a class body: names bound there exist, their values are unknown
+                bound = _bound_names(stmt)
+                attributes.extend(bound)
+                if "__tablename__" in bound:
+                    tablename, tablename_span = UNKNOWN, None
+                if "__table_args__" in bound:
+                    table_args = True
+
+        return ClassDecl(
+            name=node.name.value,
+            path=self.path,
+            module=self.module,
+            span=self.span(node.name),
+            name_span=self.span(node.name),
+            bases=tuple(bases),
+            keywords=keywords,
+            tablename=tablename,
+            tablename_span=tablename_span,
+            fields=tuple(fields),
+            relationships=tuple(relationships),
+            attributes=tuple(attributes),
+            table_args=table_args,
+            unknown_bases=unknown_bases,
+            nested=nested,
+        )
+
+    def _tablename(self, value: Optional[cst.BaseExpression]) -> Tuple[Any, Optional[Span]]:
+        if value is None:
+            return UNKNOWN, None
+        lit = self._value(value)
+        if isinstance(lit.value, str):
+            return lit.value, lit.span
+        return UNKNOWN, lit.span
+
+    def _member(self, cls: cst.ClassDef, name: str, stmt: Union[cst.AnnAssign, cst.Assign],
+                annotation: Optional[cst.BaseExpression], value: Optional[cst.BaseExpression],
+                fields: List[FieldDecl], relationships: List[RelationshipDecl]) -> None:
+        ann = self._annotation(annotation) if annotation is not None else None
+        if isinstance(value, cst.Call) and self._callee_is(value, "Relationship"):
+            relationships.append(self._relationship(cls.name.value, name, stmt, ann, value))
+            return
+        if ann is not None and ann.classvar:
+            return
+        is_field = isinstance(value, cst.Call) and self._callee_is(value, "Field")
+        kwargs: Dict[str, Arg] = {}
+        star = False
+        sa_column: Optional[Value] = None
+        sa_column_fk: Any = None
+        if is_field:
+            assert isinstance(value, cst.Call)
+            for arg in value.args:
+                if arg.star == "**":
+                    star = True
+                elif arg.keyword is not None:
+                    kwargs[arg.keyword.value] = self._arg(arg.keyword.value, arg, arg.keyword, arg.value)
+            col = kwargs.get("sa_column")
+            if col is not None:
+                sa_column = col.value
+                sa_column_fk = self._column_foreign_key(value)
+        nullable_from_type: Any = UNKNOWN
+        if ann is not None:
+            if ann.optional:
+                nullable_from_type = True
+            elif ann.target is not UNKNOWN and ann.target != "Any" and not ann.is_collection:
+                nullable_from_type = False
+        fields.append(FieldDecl(
+            owner=cls.name.value,
+            name=name,
+            span=self.span(stmt),
+            path=self.path,
+            annotation=ann,
+            is_field_call=is_field,
+            nullable_from_type=nullable_from_type,
+            kwargs=kwargs,
+            has_star_kwargs=star,
+            sa_column=sa_column,
+            sa_column_fk=sa_column_fk,
+        ))
+
+    def _column_foreign_key(self, field_call: cst.Call) -> Any:
+        """The target of `sa_column=Column(..., ForeignKey("t.c"))`, UNKNOWN, or None."""
+        for arg in field_call.args:
+            if arg.keyword is None or arg.keyword.value != "sa_column":
+                continue
+            column = arg.value
+            if not isinstance(column, cst.Call):
+                return UNKNOWN
+            for inner in column.args:
+                if isinstance(inner.value, cst.Call):
+                    name = dotted_name(inner.value.func)
+                    if name is not None and name.rsplit(".", 1)[-1] == "ForeignKey":
+                        if inner.value.args:
+                            target = self._value(inner.value.args[0].value).value
+                            return target if isinstance(target, str) else UNKNOWN
+                        return UNKNOWN
+                if inner.star:
+                    return UNKNOWN
+            return None
+        return None
+
+    def _relationship(self, owner: str, attr: str, stmt: Union[cst.AnnAssign, cst.Assign],
+                      ann: Optional[Annotation], call: cst.Call) -> RelationshipDecl:
+        kwargs: Dict[str, Arg] = {}
+        positional: List[Value] = []
+        star = False
+        for arg in call.args:
+            if arg.star == "**":
+                star = True
+            elif arg.star == "*":
+                star = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = self._arg(arg.keyword.value, arg, arg.keyword, arg.value)
+            else:
+                positional.append(self._value(arg.value))
+        sa_kwargs: Dict[str, Arg] = {}
+        known = True
+        raw = None
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "sa_relationship_kwargs":
+                raw = arg.value
+        if raw is not None:
+            sa_kwargs, known = self._mapping_entries(raw)
+        return RelationshipDecl(
+            owner=owner,
+            attr=attr,
+            path=self.path,
+            span=self.span(stmt),
+            call_span=self.span(call),
+            annotation=ann,
+            kwargs=kwargs,
+            positional=tuple(positional),
+            has_star_kwargs=star,
+            sa_kwargs=sa_kwargs,
+            sa_kwargs_known=known,
+        )
+
+    def _mapping_entries(self, node: cst.BaseExpression) -> Tuple[Dict[str, Arg], bool]:
+        entries: Dict[str, Arg] = {}
+        known = True
+        if isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    key = self._value(element.key)
+                    if isinstance(key.value, str):
+                        entries[key.value] = Arg(key.value, self._value(element.value),
+                                                 self.span(element), key.span)
+                    else:
+                        known = False
+                else:
+                    known = False
+        elif isinstance(node, cst.Call) and dotted_name(node.func) == "dict" and "dict" not in self.imports:
+            for arg in node.args:
+                if arg.keyword is not None and not arg.star:
+                    entries[arg.keyword.value] = self._arg(arg.keyword.value, arg, arg.keyword, arg.value)
+                else:
+                    known = False
+        else:
+            known = False
+        return entries, known
+
+    def _arg(self, name: str, whole: cst.CSTNode, name_node: cst.CSTNode,
+             value: cst.BaseExpression) -> Arg:
+        return Arg(name, self._value(value), self.span(whole), self.span(name_node))
+
+    # ------------------------------------------------------------------ values
+
+    def _value(self, node: cst.BaseExpression, depth: int = 0) -> Value:
+        kind, value = self._literal(node, depth)
+        return Value(value=value, span=self.span(node), source=self.source(node), kind=kind)
+
+    def _literal(self, node: cst.BaseExpression, depth: int) -> Tuple[str, Any]:
+        if depth > _MAX_DEPTH:
+            return "other", UNKNOWN
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            try:
+                value = node.evaluated_value
+            except Exception:  # noqa: BLE001 - libcst raises plain exceptions on odd prefixes
+                return "other", UNKNOWN
+            if value is None:
+                return "fstring", UNKNOWN
+            return ("bytes" if isinstance(value, bytes) else "str"), value
+        if isinstance(node, cst.FormattedString):
+            return "fstring", UNKNOWN
+        if isinstance(node, (cst.Integer, cst.Float)):
+            try:
+                return ("int" if isinstance(node, cst.Integer) else "float"), node.evaluated_value
+            except Exception:  # noqa: BLE001
+                return "other", UNKNOWN
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(
+            node.expression, (cst.Integer, cst.Float)
+        ):
+            kind, value = self._literal(node.expression, depth + 1)
+            return kind, -value if value is not UNKNOWN else UNKNOWN
+        if isinstance(node, cst.Name):
+            if node.value == "True":
+                return "bool", True
+            if node.value == "False":
+                return "bool", False
+            if node.value == "None":
+                return "none", None
+            return "name", NameRef(node.value)
+        if isinstance(node, cst.Attribute):
+            name = dotted_name(node)
+            return ("name", NameRef(name)) if name is not None else ("other", UNKNOWN)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+            items = []
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    return kind, UNKNOWN
+                items.append(self._value(element.value, depth + 1))
+            return kind, tuple(items)
+        if isinstance(node, cst.Dict):
+            out: Dict[Any, Value] = {}
+            for element in node.elements:
+                if not isinstance(element, cst.DictElement):
+                    return "dict", UNKNOWN
+                key = self._literal(element.key, depth + 1)[1]
+                if key is UNKNOWN or isinstance(key, NameRef):
+                    return "dict", UNKNOWN
+                out[key] = self._value(element.value, depth + 1)
+            return "dict", out
+        if isinstance(node, cst.Call):
+            return "call", UNKNOWN
+        return "other", UNKNOWN
+
+    # ------------------------------------------------------------------ annotations
+
+    def _annotation(self, node: cst.BaseExpression) -> Annotation:
+        info: Dict[str, Any] = {
+            "container": "", "optional": False, "mapped": False, "target_quoted": False,
+            "whole_quoted": False, "quoted_union": False, "unions": 0, "classvar": False,
+        }
+        target = self._ann_walk(node, info, 0, in_string=False)
+        return Annotation(source=self.source(node), span=self.span(node), target=target, **info)
+
+    def _type_name(self, node: cst.BaseExpression) -> Optional[str]:
+        name = dotted_name(node)
+        if name is None:
+            return None
+        resolved = self.resolve(name)
+        module, _, last = resolved.rpartition(".")
+        if module and module not in _TYPING_MODULES and not module.startswith("sqlmodel"):
+            # e.g. `models.Hero`: the last component is the class name
+            return last
+        return last
+
+    def _ann_walk(self, node: cst.BaseExpression, info: Dict[str, Any], depth: int,
+                  in_string: bool) -> Any:
+        if depth > _MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            try:
+                text = node.evaluated_value
+            except Exception:  # noqa: BLE001
+                return UNKNOWN
+            if not isinstance(text, str):
+                return UNKNOWN
+            text = text.strip()
+            if text.isidentifier() or re.fullmatch(r"[A-Za-z_][\w.]*", text):
+                info["target_quoted"] = True
+                return text.rsplit(".", 1)[-1]
+            try:
+                inner = cst.parse_expression(text)
+            except Exception:  # noqa: BLE001
+                return UNKNOWN
+            if isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, cst.BitOr):
+                info["quoted_union"] = True
+            elif isinstance(inner, cst.Subscript):
+                info["whole_quoted"] = True
+            return self._ann_walk_detached(inner, info, depth + 1)
+        return self._ann_walk_detached(node, info, depth)
+
+    def _ann_walk_detached(self, node: cst.BaseExpression, info: Dict[str, Any], depth: int) -> Any:
+        """Walk an annotation expression; uses no positions, so it also works on parsed strings."""
+        if depth > _MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            return self._ann_walk(node, info, depth + 1, in_string=True)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            members = _flatten_union(node)
+            non_none = [m for m in members if not _is_none(m)]
+            if len(non_none) != len(members):
+                info["optional"] = True
+            info["unions"] = max(info["unions"], len(non_none))
+            if len(non_none) == 1:
+                return self._ann_walk_detached(non_none[0], info, depth + 1)
+            return UNKNOWN
+        if isinstance(node, cst.Subscript):
+            head = self._type_name(node.value)
+            elements = [s.slice.value for s in node.slice if isinstance(s.slice, cst.Index)]
+            if head is None or not elements:
+                return UNKNOWN
+            if head in _WRAPPER_NAMES:
+                info["mapped"] = True
+                return self._ann_walk_detached(elements[0], info, depth + 1)
+            if head == "ClassVar":
+                info["classvar"] = True
+                return self._ann_walk_detached(elements[0], info, depth + 1)
+            if head == "Annotated":
+                return self._ann_walk_detached(elements[0], info, depth + 1)
+            if head in _OPTIONAL_NAMES:
+                info["optional"] = True
+                return self._ann_walk_detached(elements[0], info, depth + 1)
+            if head in _UNION_NAMES:
+                non_none = [e for e in elements if not _is_none(e)]
+                if len(non_none) != len(elements):
+                    info["optional"] = True
+                info["unions"] = max(info["unions"], len(non_none))
+                if len(non_none) == 1:
+                    return self._ann_walk_detached(non_none[0], info, depth + 1)
+                return UNKNOWN
+            if head in _COLLECTIONS:
+                if info["container"]:
+                    return UNKNOWN  # nested collections: not a relationship we understand
+                info["container"] = head
+                return self._ann_walk_detached(elements[-1], info, depth + 1)
+            return UNKNOWN
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            name = self._type_name(node)
+            if name is None:
+                return UNKNOWN
+            if name == "None":
+                return UNKNOWN
+            return name
+        return UNKNOWN
+
+
+def _flatten_union(node: cst.BaseExpression) -> List[cst.BaseExpression]:
+    out: List[cst.BaseExpression] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.BitOr):
+            stack.append(current.right)
+            stack.append(current.left)
+        else:
+            out.append(current)
+    return out
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name) and node.value in ("None", "NoneType"):
+        return True
+    if isinstance(node, (cst.SimpleString,)):
+        try:
+            return node.evaluated_value == "None"
+        except Exception:  # noqa: BLE001
+            return False
+    return False
+
+
+def _is_type_checking_test(test: cst.BaseExpression) -> bool:
+    name = dotted_name(test)
+    return name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _bound_names(stmt: cst.CSTNode) -> List[str]:
+    """Names assigned or defined anywhere in a compound statement of a class body."""
+    names: List[str] = []
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:  # noqa: N802 - libcst API
+            names.append(node.value)
+
+    try:
+        stmt.visit(_Names())
+    except RecursionError:
+        pass
+    return names

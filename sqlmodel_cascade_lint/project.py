@@ -1,0 +1,432 @@
+"""The project index: every model class, table, column, foreign key and relationship.
+
+Resolution follows what SQLModel and SQLAlchemy do at run time: relationship targets are
+looked up by bare class name in one shared registry, foreign keys name tables
+(`__tablename__`, by default the class name lower-cased), and direction comes from where the
+foreign key lives. Whatever cannot be decided from the source is `UNKNOWN` (a value) or
+`UNRESOLVED` (a class), and rules stay silent on both.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+
+from sqlmodel_cascade_lint.facts import (
+    UNKNOWN,
+    ClassDecl,
+    FieldDecl,
+    ModuleFacts,
+    NameRef,
+    RelationshipDecl,
+)
+
+SQLMODEL_BASES = {"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"}
+
+
+class _Unresolved:
+    _instance: Optional["_Unresolved"] = None
+
+    def __new__(cls) -> "_Unresolved":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNRESOLVED"
+
+    def __bool__(self) -> bool:
+        raise TypeError("UNRESOLVED has no truth value; compare with `is UNRESOLVED`")
+
+
+UNRESOLVED = _Unresolved()
+_SQLMODEL = "<SQLModel>"
+
+
+class Direction(enum.Enum):
+    ONE_TO_MANY = "one-to-many"
+    MANY_TO_ONE = "many-to-one"
+    MANY_TO_MANY = "many-to-many"
+    NO_PATH = "no foreign key path"
+    AMBIGUOUS = "ambiguous"
+
+
+@dataclass(frozen=True)
+class ForeignKeyRef:
+    """A foreign key column of a table model, pointing at `table.column`."""
+
+    field: FieldDecl
+    owner: ClassDecl
+    table: str
+    column: Optional[str]  # None when the string has no dot
+
+
+class Project:
+    def __init__(self, modules: Iterable[ModuleFacts]) -> None:
+        self.modules: Dict[str, ModuleFacts] = {}
+        self.by_module: Dict[str, ModuleFacts] = {}
+        for facts in modules:
+            self.modules[facts.path] = facts
+            self.by_module.setdefault(facts.module, facts)
+        self.classes: List[ClassDecl] = [c for m in self.modules.values() for c in m.classes]
+        self.by_name: Dict[str, List[ClassDecl]] = {}
+        for cls in self.classes:
+            self.by_name.setdefault(cls.name, []).append(cls)
+        self._module_of: Dict[int, ModuleFacts] = {
+            id(c): m for m in self.modules.values() for c in m.classes
+        }
+        self._bases: Dict[int, Tuple[Any, ...]] = {}
+        self._is_model: Dict[int, Any] = {}
+        self._tablename: Dict[int, Any] = {}
+        self._tables: Optional[Dict[str, List[ClassDecl]]] = None
+
+    # ------------------------------------------------------------------ classes
+
+    def module_of(self, cls: ClassDecl) -> ModuleFacts:
+        return self._module_of[id(cls)]
+
+    def resolve_name(self, module: ModuleFacts, dotted: str) -> Any:
+        """The class a dotted name in `module` stands for: a `ClassDecl`, `_SQLMODEL` or UNRESOLVED."""
+        qualified = module.resolve(dotted)
+        if qualified in SQLMODEL_BASES:
+            return _SQLMODEL
+        if dotted == "SQLModel" and "sqlmodel" in module.star_imports:
+            return _SQLMODEL
+        mod_name, _, cls_name = qualified.rpartition(".")
+        candidates = self.by_name.get(cls_name, [])
+        if not candidates:
+            return UNRESOLVED
+        if mod_name:
+            exact = [c for c in candidates if c.module == mod_name]
+            if len(exact) == 1:
+                return exact[0]
+            if mod_name.split(".", 1)[0] not in self._top_packages():
+                return UNRESOLVED  # imported from an installed package
+        else:
+            local = [c for c in candidates if c.path == module.path and not c.nested]
+            if len(local) == 1:
+                return local[0]
+            if dotted in module.imports:
+                return UNRESOLVED
+        top_level = [c for c in candidates if not c.nested]
+        if len(top_level) == 1:
+            return top_level[0]
+        return UNRESOLVED
+
+    def _top_packages(self) -> Set[str]:
+        return {m.split(".", 1)[0] for m in self.by_module}
+
+    def bases(self, cls: ClassDecl) -> Tuple[Any, ...]:
+        key = id(cls)
+        if key not in self._bases:
+            module = self.module_of(cls)
+            resolved = tuple(self.resolve_name(module, b) for b in cls.bases)
+            self._bases[key] = resolved
+        return self._bases[key]
+
+    def mro(self, cls: ClassDecl) -> Tuple[List[ClassDecl], bool]:
+        """The project classes `cls` inherits from (itself first) and whether all were found."""
+        seen: List[ClassDecl] = []
+        complete = not cls.unknown_bases
+        stack = [cls]
+        while stack:
+            current = stack.pop(0)
+            if any(current is s for s in seen):
+                continue
+            seen.append(current)
+            if current.unknown_bases:
+                complete = False
+            for base in self.bases(current):
+                if base is UNRESOLVED:
+                    complete = False
+                elif base is not _SQLMODEL:
+                    stack.append(base)
+        return seen, complete
+
+    def is_model(self, cls: ClassDecl) -> Any:
+        """True when `cls` is a SQLModel subclass, False when it is not, else UNKNOWN."""
+        key = id(cls)
+        if key in self._is_model:
+            return self._is_model[key]
+        self._is_model[key] = UNKNOWN  # cycle guard
+        result: Any = False
+        if cls.table_kw is True:
+            result = True
+        else:
+            unknown = cls.unknown_bases
+            for base in self.bases(cls):
+                if base is _SQLMODEL:
+                    result = True
+                    break
+                if base is UNRESOLVED:
+                    unknown = True
+                    continue
+                inner = self.is_model(base)
+                if inner is True:
+                    result = True
+                    break
+                if inner is UNKNOWN:
+                    unknown = True
+            if result is False and unknown:
+                result = UNKNOWN
+        self._is_model[key] = result
+        return result
+
+    def is_table(self, cls: ClassDecl) -> Any:
+        kw = cls.table_kw
+        if kw is True:
+            return True
+        if kw is UNKNOWN:
+            return UNKNOWN
+        return False
+
+    def table_classes(self) -> List[ClassDecl]:
+        return [c for c in self.classes if self.is_table(c) is True]
+
+    def classes_named(self, name: str) -> List[ClassDecl]:
+        return self.by_name.get(name, [])
+
+    def mapped_named(self, name: str) -> List[ClassDecl]:
+        """Table models with this class name: what SQLModel's registry would find."""
+        return [c for c in self.by_name.get(name, []) if self.is_table(c) is True]
+
+    def target_class(self, rel: RelationshipDecl) -> Any:
+        """The table model a relationship points at, or UNRESOLVED."""
+        target = rel.target
+        if target is UNKNOWN:
+            return UNRESOLVED
+        found = self.mapped_named(target)
+        if len(found) == 1:
+            return found[0]
+        return UNRESOLVED
+
+    def owner_of(self, decl: Any) -> ClassDecl:
+        for cls in self.modules[decl.path].classes:
+            if cls.name == decl.owner and (
+                any(r is decl for r in cls.relationships) or any(f is decl for f in cls.fields)
+            ):
+                return cls
+        raise KeyError(decl.owner)
+
+    # ------------------------------------------------------------------ tables and columns
+
+    def tablename(self, cls: ClassDecl) -> Any:
+        key = id(cls)
+        if key in self._tablename:
+            return self._tablename[key]
+        classes, complete = self.mro(cls)
+        result: Any = None
+        for current in classes:
+            if current.tablename is not None:
+                result = current.tablename
+                break
+        if result is None:
+            result = cls.name.lower() if complete else UNKNOWN
+        self._tablename[key] = result
+        return result
+
+    def tables(self) -> Dict[str, List[ClassDecl]]:
+        if self._tables is None:
+            tables: Dict[str, List[ClassDecl]] = {}
+            for cls in self.table_classes():
+                name = self.tablename(cls)
+                if isinstance(name, str):
+                    tables.setdefault(name, []).append(cls)
+            self._tables = tables
+        return self._tables
+
+    def all_table_names_known(self) -> bool:
+        return all(isinstance(self.tablename(c), str) for c in self.table_classes()) and not any(
+            c.table_kw is UNKNOWN for c in self.classes
+        )
+
+    def table_class(self, table: str) -> Any:
+        found = self.tables().get(table, [])
+        return found[0] if len(found) == 1 else UNRESOLVED
+
+    def columns(self, cls: ClassDecl) -> Tuple[Dict[str, FieldDecl], bool]:
+        """Columns of a table model, inherited ones included, and whether the list is complete."""
+        classes, complete = self.mro(cls)
+        out: Dict[str, FieldDecl] = {}
+        for current in reversed(classes):
+            for f in current.fields:
+                out[f.name] = f
+        for current in classes:
+            if current is not cls and self.is_model(current) is not True:
+                complete = False
+        return out, complete
+
+    def attribute_exists(self, cls: ClassDecl, name: str) -> Any:
+        """True, False, or UNKNOWN when a base class could not be read."""
+        classes, complete = self.mro(cls)
+        for current in classes:
+            if name in current.attributes:
+                return True
+        return False if complete else UNKNOWN
+
+    def foreign_keys(self, cls: ClassDecl) -> Tuple[List[ForeignKeyRef], bool]:
+        """Known foreign keys of a table model and whether every foreign key is known."""
+        columns, complete = self.columns(cls)
+        refs: List[ForeignKeyRef] = []
+        classes, _ = self.mro(cls)
+        if any(c.table_args for c in classes):
+            complete = False
+        for f in columns.values():
+            target: Any = None
+            arg = f.foreign_key
+            if arg is not None:
+                target = arg.value.value
+                if target is UNKNOWN or not isinstance(target, str):
+                    complete = False
+                    continue
+                if target == "":
+                    continue
+            elif f.sa_column_fk is not None:
+                target = f.sa_column_fk
+                if target is UNKNOWN:
+                    complete = False
+                    continue
+            elif f.has_star_kwargs or (f.sa_column is not None):
+                complete = complete and not f.has_star_kwargs
+                continue
+            else:
+                continue
+            parts = target.split(".")
+            if len(parts) == 2:
+                refs.append(ForeignKeyRef(f, cls, parts[0], parts[1]))
+            elif len(parts) == 1:
+                refs.append(ForeignKeyRef(f, cls, parts[0], None))
+            else:  # schema.table.column
+                refs.append(ForeignKeyRef(f, cls, ".".join(parts[:-1]), parts[-1]))
+        return refs, complete
+
+    def fk_paths(self, owner: ClassDecl, target: ClassDecl) -> Any:
+        """(owner columns pointing at target, target columns pointing at owner) or UNKNOWN."""
+        owner_table = self.tablename(owner)
+        target_table = self.tablename(target)
+        if not isinstance(owner_table, str) or not isinstance(target_table, str):
+            return UNKNOWN
+        owner_fks, owner_complete = self.foreign_keys(owner)
+        target_fks, target_complete = self.foreign_keys(target)
+        if not owner_complete or not target_complete:
+            return UNKNOWN
+        forward = [fk for fk in owner_fks if fk.table == target_table]
+        backward = [fk for fk in target_fks if fk.table == owner_table]
+        return forward, backward
+
+    # ------------------------------------------------------------------ relationships
+
+    def relationships(self) -> Iterator[Tuple[ClassDecl, RelationshipDecl]]:
+        for cls in self.classes:
+            for rel in cls.relationships:
+                yield cls, rel
+
+    def partner(self, rel: RelationshipDecl) -> Any:
+        """The relationship on the target that `rel.back_populates` names, or UNRESOLVED."""
+        name = back_populates_of(rel)
+        if not isinstance(name, str):
+            return UNRESOLVED
+        target = self.target_class(rel)
+        if target is UNRESOLVED:
+            return UNRESOLVED
+        classes, _ = self.mro(target)
+        for current in classes:
+            found = current.relationship(name)
+            if found is not None:
+                return found
+        return UNRESOLVED
+
+    def direction_of(self, rel: RelationshipDecl) -> Any:
+        """The relationship's direction as SQLAlchemy will compute it, or UNKNOWN."""
+        if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
+            return UNKNOWN
+        if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs:
+            return Direction.MANY_TO_MANY
+        if rel.positional:
+            return UNKNOWN
+        owner = self.owner_of(rel)
+        target = self.target_class(rel)
+        if target is UNRESOLVED:
+            return UNKNOWN
+        if "primaryjoin" in rel.sa_kwargs:
+            return UNKNOWN
+        if owner is target or self.tablename(owner) == self.tablename(target):
+            if "remote_side" in rel.sa_kwargs:
+                return Direction.MANY_TO_ONE
+            paths = self.fk_paths(owner, target)
+            if paths is UNKNOWN or not paths[0]:
+                return UNKNOWN
+            return Direction.ONE_TO_MANY
+        fk_option = rel.sa_kwargs.get("foreign_keys")
+        paths = self.fk_paths(owner, target)
+        if paths is UNKNOWN:
+            return UNKNOWN
+        forward, backward = paths
+        if fk_option is not None:
+            named = _column_names(fk_option.value.literal())
+            if named is UNKNOWN or not named:
+                return UNKNOWN
+            if all(cls_name == owner.name for cls_name, _ in named):
+                return Direction.MANY_TO_ONE
+            if all(cls_name == target.name for cls_name, _ in named):
+                return Direction.ONE_TO_MANY
+            return UNKNOWN
+        if forward and backward:
+            return Direction.AMBIGUOUS
+        if len(forward) > 1 or len(backward) > 1:
+            return Direction.AMBIGUOUS
+        if forward:
+            return Direction.MANY_TO_ONE
+        if backward:
+            return Direction.ONE_TO_MANY
+        return Direction.NO_PATH
+
+
+def back_populates_of(rel: RelationshipDecl) -> Any:
+    """The effective back_populates (kwargs win over the parameter), None, or UNKNOWN."""
+    option = rel.option("back_populates")
+    if option is not None:
+        value = option.value.literal()
+        return value if value is UNKNOWN or isinstance(value, str) or value is None else UNKNOWN
+    if not rel.sa_kwargs_known or rel.has_star_kwargs:
+        return UNKNOWN
+    param = rel.param("back_populates")
+    if param is None:
+        return None
+    value = param.value.literal()
+    if value is UNKNOWN:
+        return UNKNOWN
+    return value if isinstance(value, str) and value else None
+
+
+def _column_names(value: Any) -> Any:
+    """[(Class, column)] named by a `foreign_keys`/`remote_side` option, or UNKNOWN."""
+    items: List[Any]
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        items = [t.strip() for t in text.split(",") if t.strip()]
+    elif isinstance(value, NameRef):
+        items = [value.dotted]
+    elif isinstance(value, tuple):
+        items = []
+        for v in value:
+            if isinstance(v, NameRef):
+                items.append(v.dotted)
+            elif isinstance(v, str):
+                items.append(v)
+            else:
+                return UNKNOWN
+    else:
+        return UNKNOWN
+    out = []
+    for item in items:
+        parts = item.split(".")
+        if len(parts) != 2 or not all(p.isidentifier() for p in parts):
+            return UNKNOWN
+        out.append((parts[0], parts[1]))
+    return out

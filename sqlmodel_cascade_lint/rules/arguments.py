@@ -1,0 +1,3 @@
+"""Family 4: Relationship() arguments, annotations and targets."""
+
+from __future__ import annotations

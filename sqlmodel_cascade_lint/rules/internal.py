@@ -1,0 +1,108 @@
+"""Family 0: files the linter could not read, and failures of the linter itself."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sqlmodel_cascade_lint.diagnostics import Diagnostic, Severity
+from sqlmodel_cascade_lint.facts import ModuleFacts
+from sqlmodel_cascade_lint.rules import Context, rule
+
+
+@rule("SCL001", Severity.ERROR)
+def syntax_error(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for files that cannot be parsed.
+
+    ## Why is this bad?
+    A file that does not parse cannot be imported, so none of its models exist at run time, and
+    the linter cannot check it either. Tutorials people copy from sometimes contain exactly this:
+    a field named with a keyword (`class: str`) or an unclosed parenthesis.
+
+    ## When it breaks
+    Import: Python raises `SyntaxError` when the module is imported. The linter reports the
+    position of the first error its parser (libcst) found; a few valid but unusual constructs,
+    such as a parenthesised annotated target `(x): int = 1`, are rejected by libcst and not by
+    Python, which the message then says.
+
+    ## Example
+    ```python
+    from sqlmodel import Field, SQLModel
+
+
+    class Team(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True
+    ```
+
+    ## Use instead
+    ```python
+    from sqlmodel import Field, SQLModel
+
+
+    class Team(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+    ```
+    """
+    failure = module.failure
+    if failure is None or failure.kind not in ("syntax", "recursion"):
+        return
+    if failure.kind == "recursion":
+        yield ctx.report(failure.span, f"cannot check `{module.path}`: {failure.message}")
+        return
+    yield ctx.report(failure.span, f"syntax error: {failure.message}")
+
+
+@rule("SCL002", Severity.ERROR)
+def internal_error(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for failures of the linter itself while checking a file.
+
+    ## Why is this bad?
+    A rule crashed on this file, so the file was not fully checked. The other rules and files
+    were still checked. The run exits with code 2 so that CI notices.
+
+    ## When it breaks
+    Never at run time of your code: this is a bug in sqlmodel-cascade-lint. Report it with the
+    file that triggers it.
+
+    ## Example
+    ```python
+    # (no example: any code that makes a rule crash)
+    ```
+
+    ## Use instead
+    ```python
+    # (nothing to change in your code)
+    ```
+    """
+    return iter(())  # reported by the engine, never by this function
+
+
+@rule("SCL003", Severity.ERROR)
+def unreadable_file(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for files that cannot be read or decoded.
+
+    ## Why is this bad?
+    A source file that cannot be decoded (bytes that are not valid in its declared encoding, an
+    unknown `coding:` cookie) cannot be imported, and the linter cannot check it.
+
+    ## When it breaks
+    Import: Python raises `SyntaxError` (or `UnicodeDecodeError`) when the module is imported.
+
+    ## Example
+    ```python
+    # -*- coding: no-such-codec -*-
+    x = 1
+    ```
+
+    ## Use instead
+    ```python
+    # -*- coding: utf-8 -*-
+    x = 1
+    ```
+    """
+    failure = module.failure
+    if failure is None or failure.kind not in ("decode", "read"):
+        return
+    if failure.kind == "read":
+        yield ctx.report(failure.span, f"`{module.path}` {failure.message}")
+    else:
+        yield ctx.report(failure.span, failure.message)
