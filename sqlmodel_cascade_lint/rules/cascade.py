@@ -1349,7 +1349,7 @@ def cascade_backrefs_true(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagn
 
 @rule("SCL116", Severity.ERROR, fixable=True)
 def viewonly_with_sync_backref(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
-    """Checks for `sync_backref=True` on a `viewonly=True` relationship.
+    """Checks for `sync_backref=True` on, or paired with, a `viewonly=True` relationship.
 
     ## Why is this bad?
     `sync_backref` keeps the other side of a pair in step when this side changes in memory,
@@ -1359,7 +1359,10 @@ def viewonly_with_sync_backref(rel: RelationshipDecl, ctx: Context) -> Iterator[
     ## When it breaks
     Class definition: SQLAlchemy raises
     `ArgumentError: sync_backref and viewonly cannot both be True` when the model class is
-    defined.
+    defined. When `sync_backref=True` is on the writable partner of a viewonly relationship
+    (linked by `back_populates`), SQLAlchemy raises `InvalidRequestError` ("Relationship
+    Hero.team cannot specify sync_backref=True since Team.heroes includes viewonly=True") at
+    mapper configuration instead.
 
     ## Example
     ```python
@@ -1395,20 +1398,31 @@ def viewonly_with_sync_backref(rel: RelationshipDecl, ctx: Context) -> Iterator[
 
     ## Fix safety
     The fix replaces the `sync_backref` value with `False`. It is safe: the original cannot
-    work, and a viewonly relationship cannot sync anyway.
+    work, and SQLAlchemy never syncs into or out of a viewonly relationship anyway.
     """
-    if is_viewonly(rel) is not True:
-        return
     arg = rel.option("sync_backref")
     if arg is None:
         return
     value = arg.value.literal()
     if not _plain(value) or not value:
         return
-    message = (f"`{rel.symbol}` has `viewonly=True` and `sync_backref={arg.value.source}`; "
-               f"SQLAlchemy raises `ArgumentError` when `{rel.owner}` is defined")
     fix = Fix(f"Replace `{arg.value.source}` with `False`", (Edit(arg.value.span, "False"),))
-    yield ctx.report(arg.value.span, message, fix=fix)
+    viewonly = is_viewonly(rel)
+    if viewonly is True:
+        message = (f"`{rel.symbol}` has `viewonly=True` and `sync_backref={arg.value.source}`; "
+                   f"SQLAlchemy raises `ArgumentError` when `{rel.owner}` is defined")
+        yield ctx.report(arg.value.span, message, fix=fix)
+        return
+    if viewonly is not False:
+        return
+    partner = ctx.project.partner(rel)
+    if partner is UNRESOLVED or is_viewonly(partner) is not True:
+        return
+    message = (f"`{rel.symbol}` has `sync_backref={arg.value.source}`, but its partner "
+               f"`{partner.symbol}` is `viewonly=True`; SQLAlchemy raises `InvalidRequestError` "
+               f"at the first query (mapper configuration)")
+    yield ctx.report(arg.value.span, message, fix=fix,
+                     related=[(partner.path, partner.span, f"`{partner.symbol}` is declared here")])
 
 
 # relationship() flags that only matter for writes, with the value SQLAlchemy expects on a
