@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, FrozenSet, List, Optional, Tuple
 
-from sqlmodel_cascade_lint.facts import UNKNOWN, Arg, RelationshipDecl
+from sqlmodel_cascade_lint.facts import UNKNOWN, Arg, NameRef, RelationshipDecl
 
 CASCADE_TOKENS = ("save-update", "merge", "expunge", "delete", "delete-orphan", "refresh-expire",
                   "all", "none")
@@ -99,7 +99,7 @@ def effective_cascade(rel: RelationshipDecl) -> Any:
     param = rel.param("cascade_delete")
     if param is not None:
         flag = param.value.literal()
-        if flag is UNKNOWN:
+        if flag is UNKNOWN or isinstance(flag, NameRef):
             return UNKNOWN
         if flag:
             return SQLMODEL_CASCADE_DELETE
@@ -115,14 +115,15 @@ def effective_option(rel: RelationshipDecl, name: str, parameter: Optional[str] 
         return UNKNOWN
     arg = rel.option(name)
     if arg is not None:
-        return arg.value.literal()
+        value = arg.value.literal()
+        return UNKNOWN if isinstance(value, NameRef) else value
     if not rel.sa_kwargs_known:
         return UNKNOWN
     if parameter is not None:
         param = rel.param(parameter)
         if param is not None:
             value = param.value.literal()
-            if value is UNKNOWN:
+            if value is UNKNOWN or isinstance(value, NameRef):
                 return UNKNOWN
             return value if value else None  # SQLModel passes only truthy values on
     return None
