@@ -430,3 +430,15 @@ def _column_names(value: Any) -> Any:
             return UNKNOWN
         out.append((parts[0], parts[1]))
     return out
+
+
+def memoized(project: Project, key: str, compute: Any) -> Any:
+    """`compute(project)`, computed once per project and kept on it under `key`.
+
+    For rules that need a project-wide index (such as every relationship by the columns it
+    writes) without rebuilding it for each subject.
+    """
+    memo: Dict[str, Any] = project.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = compute(project)
+    return memo[key]
