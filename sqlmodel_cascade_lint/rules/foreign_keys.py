@@ -13,6 +13,7 @@ from sqlmodel_cascade_lint.project import (
     Project,
     back_populates_of,
     known_table_names,
+    modules_running,
     relationships_between,
     run_together,
     tables_with_column,
@@ -861,6 +862,17 @@ def _own_metadata(project: Project, cls: ClassDecl) -> bool:
                or c.table_args for c in classes)
 
 
+def _defined_before(project: Project, first: ClassDecl, second: ClassDecl) -> bool:
+    """Whether `first` runs before `second`: an imported module runs before its importer;
+    otherwise (no import either way, or both ways) the order is by path and line."""
+    if first.module != second.module:
+        first_runs_second = first.module in modules_running(project, second.module)
+        second_runs_first = second.module in modules_running(project, first.module)
+        if first_runs_second != second_runs_first:
+            return second_runs_first
+    return (first.path, first.span.line) < (second.path, second.span.line)
+
+
 @rule("SCL309", Severity.ERROR)
 def duplicate_table_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for two table models with the same table name.
@@ -924,7 +936,7 @@ def duplicate_table_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     for other in project.tables().get(name, []):
         if other is cls or other.nested or _own_metadata(project, other):
             continue
-        if (other.path, other.span.line) >= (cls.path, cls.span.line):
+        if not _defined_before(project, other, cls):
             continue
         other_mro, _ = project.mro(other)
         if any(c is other for c in own_mro) or any(c is cls for c in other_mro):
