@@ -455,6 +455,9 @@ def known_table_names(project: Project) -> Tuple[Set[str], bool]:
             names.add(cls.tablename)
         elif cls.tablename is UNKNOWN:
             complete = False
+        elif (not cls.nested and "__table__" not in cls.attributes and project.is_model(cls) is UNKNOWN
+              and any(base.rsplit(".", 1)[-1] == "Model" for base in cls.bases)):
+            complete = False  # e.g. Flask-SQLAlchemy's `db.Model`, which names tables itself
     for module in project.modules.values():
         for name in module.sa_tables:
             if isinstance(name, str):

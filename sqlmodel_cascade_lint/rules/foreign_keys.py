@@ -22,6 +22,9 @@ from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 from sqlmodel_cascade_lint.semantics import ONDELETE_ACTIONS
 
 _CONFIGURE = "at the first query (mapper configuration)"
+# annotations that are certainly not Optional when written without `None`
+_NOT_NULL_TYPES = {"int", "str", "float", "bool", "bytes", "UUID", "Decimal", "datetime", "date",
+                   "time", "timedelta"}
 
 
 # ---------------------------------------------------------------------- helpers
@@ -651,6 +654,10 @@ def set_null_on_non_nullable(decl: FieldDecl, ctx: Context) -> Iterator[Diagnost
     value = arg.value.value
     if not isinstance(value, str) or value.upper() != "SET NULL" or decl.nullable is not False:
         return
+    if "nullable" not in decl.kwargs and decl.is_primary_key is not True and (
+        decl.annotation is None or decl.annotation.target not in _NOT_NULL_TYPES
+    ):
+        return  # a type alias may stand for an Optional type
     if not tables_with_column(ctx.project, decl):
         return
     table = found[1].split(".")[0]
