@@ -409,12 +409,22 @@ def malformed_foreign_key(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]
         return
     message = (f"`foreign_key={_quote(value)}` of `{decl.symbol}` has no `.column`; SQLAlchemy reads it "
                f"as `{value}.{decl.name}`")
+    table = value
+    if target is UNRESOLVED:  # the table does not exist either
+        candidate = _table_candidate(project, value, names)
+        if candidate is not None:
+            table = candidate[0]
+            target = project.table_class(table) if table in project.tables() else UNRESOLVED
+        pairs = _failing_relationships(project, owners, table, no_path_only=True) if candidate else []
+        errors = ("NoForeignKeysError", "NoReferencedTableError")
+    else:
+        pairs = _failing_relationships(project, owners, value, no_path_only=False)
+        errors = ("NoReferencedColumnError", "NoReferencedColumnError")
     if target is not UNRESOLVED:
         pk = _primary_key(project, target)
         if pk is not None:
-            message += f" (did you mean `{value}.{pk}`?)"
-    pairs = _failing_relationships(project, owners, value, no_path_only=False)
-    message += "; " + _fk_phase(pairs, "NoReferencedColumnError", "NoReferencedColumnError")
+            message += f" (did you mean `{table}.{pk}`?)"
+    message += "; " + _fk_phase(pairs, *errors)
     yield ctx.report(arg.value.span, message, related=_related(pairs))
 
 
