@@ -20,7 +20,7 @@ from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
 INTERNAL_ERROR = "SCL002"
 
 # A file can contribute facts to the index only if it mentions one of these.
-_PREFILTER = (b"Relationship", b"Field", b"table", b"__tablename__", b"SQLModel")
+_PREFILTER = (b"Relationship", b"Field", b"table", b"__tablename__", b"SQLModel", b"Table(")
 
 
 @dataclass

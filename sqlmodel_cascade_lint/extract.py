@@ -9,6 +9,7 @@ alone, starting at its line. That costs a small fraction of a whole-module metad
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -63,7 +64,10 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
         line = getattr(exc, "lineno", None) or 1
         return _failed(path, module, "syntax", str(exc), line, 1)
     try:
-        return _Extractor(tree, path, module).run()
+        facts = _Extractor(tree, path, module).run()
+        if b"Table" in data:
+            facts = dataclasses.replace(facts, sa_tables=_table_names(tree))
+        return facts
     except RecursionError:
         return _failed(path, module, "recursion", "the file is nested too deeply to analyse", 1, 1)
 
@@ -720,3 +724,31 @@ def _bound_names(stmt: cst.CSTNode) -> List[str]:
     except RecursionError:
         pass
     return names
+
+
+def _table_names(tree: cst.Module) -> Tuple[Any, ...]:
+    """The first argument of every `Table(...)` / `sa.Table(...)` call: a str, or UNKNOWN."""
+    names: List[Any] = []
+
+    class _Tables(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:  # noqa: N802 - libcst API
+            callee = dotted_name(node.func)
+            if callee is None or callee.rsplit(".", 1)[-1] != "Table":
+                return
+            first = node.args[0] if node.args else None
+            if first is None or first.keyword is not None or first.star:
+                names.append(UNKNOWN)
+                return
+            value: Any = UNKNOWN
+            if isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+                try:
+                    value = first.value.evaluated_value
+                except Exception:  # noqa: BLE001
+                    value = UNKNOWN
+            names.append(value if isinstance(value, str) else UNKNOWN)
+
+    try:
+        tree.visit(_Tables())
+    except RecursionError:
+        names.append(UNKNOWN)
+    return tuple(names)

@@ -304,6 +304,9 @@ class ModuleFacts:
     future_annotations: Optional[Span] = None
     star_imports: Tuple[str, ...] = ()
     failure: Optional[ParseFailure] = None
+    # names of plain SQLAlchemy `Table("name", metadata, ...)` calls: str, or UNKNOWN when the
+    # name is not a literal
+    sa_tables: Tuple[Any, ...] = ()
 
     def resolve(self, dotted: str) -> str:
         """The absolute dotted name that `dotted`, as written in this module, stands for."""

@@ -274,6 +274,8 @@ class Project:
             complete = False
         for f in columns.values():
             target: Any = None
+            if "sa_column_args" in f.kwargs:  # may hold a ForeignKey(...) we do not read
+                complete = False
             arg = f.foreign_key
             if arg is not None:
                 target = arg.value.value
@@ -442,3 +444,126 @@ def memoized(project: Project, key: str, compute: Any) -> Any:
     if key not in memo:
         memo[key] = compute(project)
     return memo[key]
+
+
+# ---------------------------------------------------------------------- foreign-key helpers
+# Results are cached in the project's `__dict__`: the index lives as long as one lint run.
+
+
+def known_table_names(project: Project) -> Tuple[Set[str], bool]:
+    """Every table name the project defines, and whether that list is complete.
+
+    Counts SQLModel table models, any class with a literal `__tablename__` (plain SQLAlchemy
+    declarative classes, mixins) and plain `Table("name", metadata, ...)` calls. Incomplete when a
+    table model's name is unknown, a `__tablename__` is not a literal, or a `Table()` name is not.
+    """
+    cached = project.__dict__.get("_known_table_names")
+    if cached is not None:
+        return cached
+    names: Set[str] = set(project.tables())
+    complete = project.all_table_names_known()
+    for cls in project.classes:
+        if isinstance(cls.tablename, str):
+            names.add(cls.tablename)
+        elif cls.tablename is UNKNOWN:
+            complete = False
+        elif (not cls.nested and "__table__" not in cls.attributes and project.is_model(cls) is UNKNOWN
+              and any(base.rsplit(".", 1)[-1] == "Model" for base in cls.bases)):
+            complete = False  # e.g. Flask-SQLAlchemy's `db.Model`, which names tables itself
+    for module in project.modules.values():
+        for name in module.sa_tables:
+            if isinstance(name, str):
+                names.add(name)
+            else:
+                complete = False
+    result = (names, complete)
+    project.__dict__["_known_table_names"] = result
+    return result
+
+
+def tables_with_column(project: Project, decl: FieldDecl) -> List[ClassDecl]:
+    """The table models that get `decl` as a column: its own class, or the tables inheriting it."""
+    owner = project.owner_of(decl)
+    table = project.is_table(owner)
+    if table is True:
+        return [owner]
+    if table is UNKNOWN or project.is_model(owner) is not True:
+        return []
+    out = []
+    for cls in project.table_classes():
+        columns, _ = project.columns(cls)
+        if columns.get(decl.name) is decl:
+            out.append(cls)
+    return out
+
+
+def relationships_between(project: Project, first: str, second: str
+                          ) -> List[Tuple[ClassDecl, RelationshipDecl]]:
+    """Relationships (not many-to-many) between the tables `first` and `second`, either way."""
+    index = project.__dict__.get("_relationship_index")
+    if index is None:
+        index = {}
+        for cls, rel in project.relationships():
+            if project.is_table(cls) is not True:
+                continue
+            if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs or not rel.sa_kwargs_known:
+                continue
+            target = project.target_class(rel)
+            if target is UNRESOLVED:
+                continue
+            own, other = project.tablename(cls), project.tablename(target)
+            if isinstance(own, str) and isinstance(other, str):
+                index.setdefault(frozenset((own, other)), []).append((cls, rel))
+        project.__dict__["_relationship_index"] = index
+    return list(index.get(frozenset((first, second)), []))
+
+
+def _import_edges(project: Project) -> Dict[str, Set[str]]:
+    """module -> the project modules that import it (run-time imports only, not TYPE_CHECKING).
+
+    Importing `a.b.c` runs `a`, `a.b` and `a.b.c`; and a module runs its parent packages first.
+    """
+    cached = project.__dict__.get("_importers")
+    if cached is not None:
+        return cached
+    importers: Dict[str, Set[str]] = {}
+
+    def targets(qualified: str) -> List[str]:
+        parts = qualified.split(".")
+        return [".".join(parts[:i]) for i in range(1, len(parts) + 1)
+                if ".".join(parts[:i]) in project.by_module]
+
+    for module in project.by_module.values():
+        names = [imp.qualified for imp in module.imports.values() if not imp.type_checking]
+        names.extend(module.star_imports)
+        parents = module.module.split(".")[:-1]
+        if parents:
+            names.append(".".join(parents))
+        for qualified in names:
+            for target in targets(qualified):
+                if target != module.module:
+                    importers.setdefault(target, set()).add(module.module)
+    project.__dict__["_importers"] = importers
+    return importers
+
+
+def modules_running(project: Project, module: str) -> Set[str]:
+    """The project modules whose import also runs `module` (itself included)."""
+    importers = _import_edges(project)
+    seen = {module}
+    stack = [module]
+    while stack:
+        current = stack.pop()
+        for importer in importers.get(current, ()):
+            if importer not in seen:
+                seen.add(importer)
+                stack.append(importer)
+    return seen
+
+
+def run_together(project: Project, first: str, second: str) -> bool:
+    """Whether importing some project module runs both modules (one imports the other, directly
+    or transitively, or a common module imports both, or they are the same module)."""
+    if first == second:
+        return True
+    return bool(modules_running(project, first) & modules_running(project, second))
