@@ -1160,3 +1160,153 @@ def uselist_overridden_by_annotation(rel: RelationshipDecl, ctx: Context) -> Ite
         f"`{rel.symbol}` has `uselist=True`, but its annotation `{rel.annotation.source}` is not a "
         f"list, so `{rel.attr}` holds a single object; SQLAlchemy silently ignores `uselist=True`",
     )
+
+
+_EXPRESSION_OPTIONS = ("order_by", "foreign_keys", "remote_side", "primaryjoin", "secondaryjoin")
+# Names a string option can reach besides class and table names: SQLAlchemy's lower-case
+# exports (2.0/2.1), `foreign`/`remote`, and the globals of `sqlalchemy.orm.clsregistry`.
+_RESOLVABLE = frozenset((
+    "aggregate_order_by alias all_ and_ annotations any_ asc between bindparam bitwise_not case "
+    "cast collate column create_engine create_mock_engine create_pool_from_url cte custom_op "
+    "delete desc dialects distinct engine engine_from_config event exc except_ except_all exists "
+    "extract false from_dml_column func funcfilter insert insert_sentinel inspect inspection "
+    "intersect intersect_all join label lambda_stmt lateral literal literal_column log make_url "
+    "modifier not_ null nulls_first nulls_last nullsfirst nullslast or_ outerjoin outparam over "
+    "pool quoted_name result_tuple schema select sql table tablesample text true try_cast tstring "
+    "tuple_ type_coerce types union union_all update util values within_group foreign remote "
+    "attributes class_mapper interfaces re weakref"
+).split())
+
+
+def _expression_names(text: str) -> Any:
+    """([(Class, attr)], [bare names]) referenced by a string option, or UNKNOWN."""
+    import ast
+    import builtins
+
+    if "lambda" in text:
+        return UNKNOWN
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return UNKNOWN
+    pairs: List[Tuple[str, str]] = []
+    bare: List[str] = []
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            pairs.append((node.value.id, node.attr))
+            skip.add(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            skip.add(id(node.func))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in skip:
+            if node.id not in _RESOLVABLE and not hasattr(builtins, node.id):
+                bare.append(node.id)
+    return pairs, bare
+
+
+@rule("SCL416", Severity.ERROR)
+def order_by_unknown_column(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for string `order_by`, `foreign_keys`, `remote_side` or join options naming a missing attribute.
+
+    ## Why is this bad?
+    SQLAlchemy evaluates these strings when the mappers are configured, in a namespace of
+    mapped class names and table names. `"Hero.nme"` names an attribute `Hero` does not have,
+    and a bare column name such as `"name"` is not defined there at all: columns must be
+    written as `"Hero.name"`.
+
+    ## When it breaks
+    Mapper configuration: SQLAlchemy raises `AttributeError: Class <class 'Hero'> does not have
+    a mapped column named 'nme'`, or for a bare name `InvalidRequestError: ... expression 'name'
+    failed to locate a name`, at the first query.
+
+    ## Example
+    ```python
+    from sqlmodel import Field, Relationship, SQLModel
+
+
+    class Team(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        heroes: list["Hero"] = Relationship(
+            back_populates="team", sa_relationship_kwargs={"order_by": "Hero.nme"}
+        )
+
+
+    class Hero(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        name: str
+        team_id: int | None = Field(default=None, foreign_key="team.id")
+        team: Team | None = Relationship(back_populates="heroes")
+    ```
+
+    ## Use instead
+    ```python
+    from sqlmodel import Field, Relationship, SQLModel
+
+
+    class Team(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        heroes: list["Hero"] = Relationship(
+            back_populates="team", sa_relationship_kwargs={"order_by": "Hero.name"}
+        )
+
+
+    class Hero(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        name: str
+        team_id: int | None = Field(default=None, foreign_key="team.id")
+        team: Team | None = Relationship(back_populates="heroes")
+    ```
+
+    ## Known problems
+    Only names of table models found in the project are checked; a bare name is reported only
+    when it is a column of the owner or the target class.
+    """
+    project = ctx.project
+    owner = project.owner_of(rel)
+    target = project.target_class(rel)
+    for key in _EXPRESSION_OPTIONS:
+        arg = _option(rel, key)
+        if arg is None or not isinstance(arg.value.value, str):
+            continue
+        names = _expression_names(arg.value.value)
+        if names is UNKNOWN:
+            continue
+        pairs, bare = names
+        reported = False
+        for cls_name, attr in pairs:
+            found = project.mapped_named(cls_name)
+            if len(found) != 1 or len(project.classes_named(cls_name)) != 1 or attr.startswith("_"):
+                continue
+            cls = found[0]
+            if project.attribute_exists(cls, attr) is not False:
+                continue
+            columns, _ = project.columns(cls)
+            choices = list(columns) + [r.attr for r in cls.relationships]
+            guess = did_you_mean(attr, choices)
+            hint = f" (did you mean `{cls_name}.{guess}`?)" if guess else ""
+            yield ctx.report(
+                arg.value.span,
+                f"`{key}` of `{rel.symbol}` names `{cls_name}.{attr}`, but `{cls_name}` has no "
+                f"attribute `{attr}`{hint}; SQLAlchemy raises `AttributeError` {_configure()}",
+            )
+            reported = True
+            break
+        if reported:
+            continue
+        for name in bare:
+            if project.classes_named(name) or name in project.tables() or not project.all_table_names_known():
+                continue
+            if name in {m.split(".", 1)[0] for m in project.by_module}:
+                continue
+            owners = [c for c in (target, owner) if c is not UNRESOLVED and hasattr(c, "fields")]
+            holder = next((c for c in owners if name in project.columns(c)[0]), None)
+            if holder is None:
+                continue
+            yield ctx.report(
+                arg.value.span,
+                f"`{key}` of `{rel.symbol}` uses the bare name `{name}`, which is not defined where "
+                f"SQLAlchemy evaluates the string (write `{holder.name}.{name}`); SQLAlchemy raises "
+                f"`InvalidRequestError` {_configure()}",
+            )
+            break
