@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator, List, Optional, Tuple
 
-from sqlmodel_cascade_lint.diagnostics import Diagnostic, Severity
+from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Fix, Severity
 from sqlmodel_cascade_lint.facts import UNKNOWN, Arg, NameRef, RelationshipDecl
 from sqlmodel_cascade_lint.project import UNRESOLVED, Direction
-from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
+from sqlmodel_cascade_lint.rules import Context, _normalise, did_you_mean, rule
 from sqlmodel_cascade_lint.semantics import (
     DATACLASS_ONLY_KWARGS,
     LAZY_STRATEGIES,
@@ -62,7 +62,7 @@ def _option(rel: RelationshipDecl, name: str) -> Optional[Arg]:
 def _scalar_annotation(rel: RelationshipDecl) -> bool:
     """The annotation names one class and no collection: SQLAlchemy forces `uselist=False`."""
     ann = rel.annotation
-    if ann is None or ann.target is UNKNOWN or ann.classvar:
+    if ann is None or ann.target is UNKNOWN or ann.classvar or ann.target in ("Any", "object"):
         return False
     if ann.whole_quoted or ann.quoted_union or ann.unions > 1:
         return False
@@ -94,7 +94,7 @@ def _is_sqlmodel_relationship(rel: RelationshipDecl, ctx: Context) -> bool:
     return "sqlmodel" in module.star_imports or "sqlmodel" in module.imports
 
 
-@rule("SCL401", Severity.ERROR)
+@rule("SCL401", Severity.ERROR, fixable=True)
 def unknown_relationship_parameter(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for keyword arguments that SQLModel's `Relationship()` does not accept.
 
@@ -147,9 +147,19 @@ def unknown_relationship_parameter(rel: RelationshipDecl, ctx: Context) -> Itera
     ## Known problems
     The rule assumes `Relationship` is SQLModel's. When a module imports `Relationship` from
     somewhere else (a project's own wrapper), the rule says nothing.
+
+    ## Fix safety
+    When the unknown parameter is a `relationship()` option and the call has no
+    `sa_relationship_kwargs` yet, the fix moves it there: `lazy="selectin"` becomes
+    `sa_relationship_kwargs={"lazy": "selectin"}`. It is safe: the call cannot run as written,
+    and the fix gives the option the meaning its name says. Other cases have no fix.
     """
     if not _is_sqlmodel_relationship(rel, ctx):
         return
+    movable = [a for n, a in rel.kwargs.items()
+               if n in _USABLE_KWARGS and n not in RELATIONSHIP_PARAMETERS]
+    can_move = (len(movable) == 1 and "sa_relationship_kwargs" not in rel.kwargs
+                and "sa_relationship" not in rel.kwargs and not rel.has_star_kwargs)
     for name, arg in rel.kwargs.items():
         if name in RELATIONSHIP_PARAMETERS:
             continue
@@ -167,10 +177,15 @@ def unknown_relationship_parameter(rel: RelationshipDecl, ctx: Context) -> Itera
                 message += (f" (did you mean the `relationship()` option `{guess}`? Pass it in "
                             f"`sa_relationship_kwargs`)")
         message += f"; SQLModel raises `TypeError` {_defined(rel)}"
-        yield ctx.report(arg.span, message)
+        fix = None
+        source = arg.value.source
+        if can_move and name in _USABLE_KWARGS and len(source) < 150:
+            fix = Fix(f"Move `{name}` into `sa_relationship_kwargs`",
+                      (Edit(arg.span, f'sa_relationship_kwargs={{"{name}": {source}}}'),))
+        yield ctx.report(arg.span, message, fix=fix)
 
 
-@rule("SCL402", Severity.ERROR)
+@rule("SCL402", Severity.ERROR, fixable=True)
 def unknown_relationship_kwarg(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for `sa_relationship_kwargs` keys that SQLAlchemy's `relationship()` does not accept.
 
@@ -223,10 +238,16 @@ def unknown_relationship_kwarg(rel: RelationshipDecl, ctx: Context) -> Iterator[
         team_id: int | None = Field(default=None, foreign_key="team.id")
         team: Team | None = Relationship(back_populates="heroes")
     ```
+
+    ## Fix safety
+    When the key resembles exactly one `relationship()` keyword, the fix renames it. The fix is
+    safe when the two differ only in case, `-`/`_` or spaces (`order-by`, `Lazy`), and unsafe
+    for other resemblances (`cascades` for `cascade`), which are a guess.
     """
     if _uses_sa_relationship(rel):
         return
     for key, arg in rel.sa_kwargs.items():
+        fix = None
         if key in RELATIONSHIP_KWARGS and key != "argument" or key in _PRIVATE_KWARGS:
             continue
         if key == "argument":
@@ -246,8 +267,12 @@ def unknown_relationship_kwarg(rel: RelationshipDecl, ctx: Context) -> Iterator[
                 guess = did_you_mean(key, _USABLE_KWARGS)
                 if guess is not None:
                     message += f" (did you mean `{guess}`?)"
+                    if guess not in rel.sa_kwargs:
+                        sure = _normalise(guess) == _normalise(key)
+                        fix = Fix(f"Rename `{key}` to `{guess}`", (Edit(arg.name_span, f'"{guess}"'),),
+                                  applicability="safe" if sure else "unsafe")
             message += f"; SQLAlchemy raises `TypeError` {_defined(rel)}"
-        yield ctx.report(arg.name_span, message)
+        yield ctx.report(arg.name_span, message, fix=fix)
 
 
 @rule("SCL403", Severity.ERROR)
@@ -330,7 +355,7 @@ def _lazy_suggestion(value: str) -> Optional[str]:
     return did_you_mean(value, LAZY_STRATEGIES)
 
 
-@rule("SCL404", Severity.ERROR)
+@rule("SCL404", Severity.ERROR, fixable=True)
 def invalid_lazy(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for `lazy` values that are not a SQLAlchemy loader strategy.
 
@@ -381,6 +406,12 @@ def invalid_lazy(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
         team_id: int | None = Field(default=None, foreign_key="team.id")
         team: Team | None = Relationship(back_populates="heroes")
     ```
+
+    ## Fix safety
+    When the value is a strategy spelled with another case, `-` or surrounding spaces
+    (`"Select"`, `"write-only"`), the fix writes the strategy's name. It is safe: the value
+    cannot work as written and the strategy is unambiguous. Other values (`"eager"`) have no
+    fix, because the choice between `"joined"` and `"selectin"` changes the queries.
     """
     arg, value = _lazy(rel)
     if arg is None or not isinstance(value, str) or value in LAZY_STRATEGIES:
@@ -390,7 +421,11 @@ def invalid_lazy(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     if guess is not None:
         message += f" (did you mean `\"{guess}\"`?)"
     message += f"; SQLAlchemy raises `LoaderStrategyException` {_configure()}"
-    yield ctx.report(arg.value.span, message)
+    fix = None
+    exact = [s for s in LAZY_STRATEGIES if _normalise(s) == _normalise(value)]
+    if len(exact) == 1:
+        fix = Fix(f"Replace `\"{value}\"` with `\"{exact[0]}\"`", (Edit(arg.value.span, f'"{exact[0]}"'),))
+    yield ctx.report(arg.value.span, message, fix=fix)
 
 
 def _scalar_reason(rel: RelationshipDecl, ctx: Context) -> Optional[str]:
@@ -622,6 +657,21 @@ def _same_effect(key: str, option: Any, param: Any) -> bool:
     return option == param and type(option) is type(param)
 
 
+def _same_link_table(ctx: Context, rel: RelationshipDecl, option: Any, param: Any) -> bool:
+    """`secondary` names the table of the `link_model` class (redundant, not misleading)."""
+    module = ctx.project.modules.get(rel.path)
+    if not isinstance(param, NameRef) or module is None:
+        return False
+    cls = ctx.project.resolve_name(module, param.dotted)
+    if cls is UNRESOLVED or not hasattr(cls, "name"):
+        return False
+    if isinstance(option, str):
+        return option == ctx.project.tablename(cls)
+    if isinstance(option, NameRef):
+        return option.dotted == f"{param.dotted}.__table__"
+    return False
+
+
 @rule("SCL408", Severity.WARNING)
 def kwargs_override_parameter(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for `sa_relationship_kwargs` entries that silently replace a `Relationship()` parameter.
@@ -684,6 +734,8 @@ def kwargs_override_parameter(rel: RelationshipDecl, ctx: Context) -> Iterator[D
         if param_value is UNKNOWN or not param_value:
             continue  # SQLModel passes only truthy parameters on
         if _same_effect(key, option.value.literal(), param_value):
+            continue
+        if key == "secondary" and _same_link_table(ctx, rel, option.value.literal(), param_value):
             continue
         given = f"`{parameter}={param.value.source}`"
         yield ctx.report(
@@ -1078,8 +1130,8 @@ def unhashable_collection_class(rel: RelationshipDecl, ctx: Context) -> Iterator
     ```
 
     ## Known problems
-    The rule says nothing when the target class defines `__hash__` itself, or when it cannot
-    be found in the project.
+    The rule says nothing when the target class defines `__hash__`, sets `model_config` or
+    `frozen=` (pydantic's frozen models are hashable), or cannot be found in the project.
     """
     arg = _option(rel, "collection_class")
     if arg is None or not isinstance(arg.value.value, NameRef):
@@ -1096,6 +1148,9 @@ def unhashable_collection_class(rel: RelationshipDecl, ctx: Context) -> Iterator
         return
     if ctx.project.attribute_exists(target, "__hash__") is not False:
         return
+    classes, _ = ctx.project.mro(target)
+    if any("frozen" in c.keywords or "model_config" in c.attributes for c in classes):
+        return  # a frozen pydantic model is hashable
     yield ctx.report(
         arg.value.span,
         f"`{rel.symbol}` uses `collection_class={dotted}`, but `{target.name}` instances are "
