@@ -345,8 +345,8 @@ class Project:
             return UNKNOWN
         if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs:
             return Direction.MANY_TO_MANY
-        if rel.positional:
-            return UNKNOWN
+        if rel.positional or "sa_relationship_args" in rel.kwargs:
+            return UNKNOWN  # sa_relationship_args start at `secondary`
         owner = self.owner_of(rel)
         target = self.target_class(rel)
         if target is UNRESOLVED:
