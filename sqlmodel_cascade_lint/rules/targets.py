@@ -60,6 +60,11 @@ def _dotted_target(ann: Annotation, target: str) -> bool:
     return re.search(rf"\.\s*{re.escape(target)}\b", ann.source) is not None
 
 
+def _bound_in(module: ModuleFacts, name: str) -> bool:
+    """Whether `name` is imported by name or defined as a top-level class in `module`."""
+    return name in module.imports or any(c.name == name and not c.nested for c in module.classes)
+
+
 def _string_lookup(project: Project, rel: RelationshipDecl) -> bool:
     """Whether SQLAlchemy looks the target up by name (a quoted name, or postponed annotations)."""
     ann = rel.annotation
@@ -219,6 +224,8 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
     owner = project.owner_of(rel)
     module = project.module_of(owner)
     if not ann.target_quoted:
+        if not _bound_in(module, target):
+            return
         resolved = project.resolve_name(module, target)
         if isinstance(resolved, ClassDecl) and _is_non_table_model(project, resolved):
             yield ctx.report(
@@ -1029,8 +1036,10 @@ def relationship_type_without_relationship(field: FieldDecl, ctx: Context) -> It
     if quoted:
         found = project.mapped_named(target)
         resolved: Any = found[0] if len(found) == 1 else None
-    else:
+    elif _bound_in(module, target):
         resolved = project.resolve_name(module, target)
+    else:
+        return
     if not isinstance(resolved, ClassDecl) or project.is_table(resolved) is not True:
         return
     error = "TypeError" if quoted and not ann.container else "ValueError"
