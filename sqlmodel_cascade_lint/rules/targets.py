@@ -244,7 +244,7 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
         return
     models = [c for c in classes if project.is_model(c) is True]
     if models:
-        model = sorted(models, key=lambda c: (c.path, c.span.line))[0]
+        model = min(models, key=lambda c: (c.path, c.span.line))
         yield ctx.report(
             ann.span,
             f"`{rel.symbol}` points at `{target}`, which is a model without `table=True`; "
@@ -408,8 +408,10 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
 
 
 def _bare(ann: Annotation) -> bool:
+    """An unquoted class name alone: the only annotation that survives postponed evaluation."""
     return (not ann.container and not ann.optional and not ann.mapped and ann.unions <= 1
-            and not ann.whole_quoted and not ann.quoted_union)
+            and not ann.whole_quoted and not ann.quoted_union and not ann.target_quoted
+            and ann.source.strip() == ann.target)
 
 
 @rule("SCL422", Severity.ERROR)
@@ -425,7 +427,8 @@ def future_annotations_with_relationships(module: ModuleFacts, ctx: Context) -> 
     ## When it breaks
     Mapper configuration: the first query or instantiation raises
     `InvalidRequestError: ... expression "relationship('list[Hero]')" seems to be using a
-    generic class as the argument to relationship()`.
+    generic class as the argument to relationship()`. Even a quoted name fails: `"Team"`
+    reaches SQLAlchemy as `"'Team'"`, quotes included.
 
     ## Example
     ```python
@@ -478,7 +481,7 @@ def future_annotations_with_relationships(module: ModuleFacts, ctx: Context) -> 
             yield ctx.report(
                 module.future_annotations,
                 f"`from __future__ import annotations` turns the annotation of `{rel.symbol}` "
-                f"into the string `\"{ann.source}\"`, which SQLAlchemy cannot resolve; "
+                f"into the string `{ann.source!r}`, which SQLAlchemy cannot resolve; "
                 f"{_CONFIGURE}",
                 related=[(rel.path, ann.span, f"`{rel.symbol}` is declared here")],
             )
@@ -911,7 +914,7 @@ def relationship_inherited_by_table_model(cls: ClassDecl, ctx: Context) -> Itera
     ## When it breaks
     Class definition of the table model: `ValueError: <class '...Team'> has no matching
     SQLAlchemy type` (for a list: `<class 'list'> has no matching SQLAlchemy type`; a quoted
-    name fails with a `TypeError` instead).
+    name of a class that is not defined yet fails with a `TypeError` instead).
 
     ## Example
     ```python
@@ -962,11 +965,11 @@ def relationship_inherited_by_table_model(cls: ClassDecl, ctx: Context) -> Itera
         if rel.annotation is None or not _uses_annotation(rel):
             continue
         ann = rel.annotation
-        error = "TypeError" if ann.target_quoted and not ann.container else "ValueError"
+        error = "`ValueError` or `TypeError`" if ann.target_quoted and not ann.container else "`ValueError`"
         yield ctx.report(
             rel.span,
             f"`{rel.symbol}` is a `Relationship()` in `{cls.name}`, which has no `table=True`, and "
-            f"the table model `{heir.name}` inherits it as a column; SQLModel raises `{error}` "
+            f"the table model `{heir.name}` inherits it as a column; SQLModel raises {error} "
             f"when `{heir.name}` is defined",
             related=[(heir.path, heir.name_span, f"`{heir.name}` inherits `{rel.attr}` here")],
         )
@@ -985,7 +988,8 @@ def relationship_type_without_relationship(field: FieldDecl, ctx: Context) -> It
 
     ## When it breaks
     Class definition: `ValueError: <class '...Team'> has no matching SQLAlchemy type` (or
-    `<class 'list'> ...` for a list; a quoted name fails with a `TypeError` instead).
+    `<class 'list'> ...` for a list; a quoted name of a class that is not defined yet fails with
+    a `TypeError` instead).
 
     ## Example
     ```python
@@ -1042,11 +1046,11 @@ def relationship_type_without_relationship(field: FieldDecl, ctx: Context) -> It
         return
     if not isinstance(resolved, ClassDecl) or project.is_table(resolved) is not True:
         return
-    error = "TypeError" if quoted and not ann.container else "ValueError"
+    error = "`ValueError` or `TypeError`" if quoted and not ann.container else "`ValueError`"
     yield ctx.report(
         field.span,
         f"`{field.symbol}` is annotated with the table model `{target}` but is not a "
-        f"`Relationship()`; SQLModel raises `{error}` when `{owner.name}` is defined",
+        f"`Relationship()`; SQLModel raises {error} when `{owner.name}` is defined",
     )
 
 
