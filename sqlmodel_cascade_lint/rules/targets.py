@@ -329,37 +329,37 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
 
     ## Example
     ```python
-    # billing/models.py defines another `class Team(SQLModel, table=True)`,
-    # and this module imports it.
+    # app/sales.py; app/billing.py also defines `class Team(SQLModel, table=True)`,
+    # and app/__init__.py imports both modules.
     from sqlmodel import Field, Relationship, SQLModel
-
-    from billing import models as billing
 
 
     class Team(SQLModel, table=True):
+        __tablename__ = "sales_team"
         id: int | None = Field(default=None, primary_key=True)
 
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
-        team_id: int | None = Field(default=None, foreign_key="team.id")
+        team_id: int | None = Field(default=None, foreign_key="sales_team.id")
         team: "Team" = Relationship()
     ```
 
     ## Use instead
     ```python
-    # Give every table model a unique class name, such as `BillingTeam`.
+    # app/sales.py: every table model has a unique class name.
     from sqlmodel import Field, Relationship, SQLModel
 
 
-    class Team(SQLModel, table=True):
+    class SalesTeam(SQLModel, table=True):
+        __tablename__ = "sales_team"
         id: int | None = Field(default=None, primary_key=True)
 
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
-        team_id: int | None = Field(default=None, foreign_key="team.id")
-        team: "Team" = Relationship()
+        team_id: int | None = Field(default=None, foreign_key="sales_team.id")
+        team: "SalesTeam" = Relationship()
     ```
 
     ## Known problems
@@ -369,7 +369,8 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
     module with that reference (a module counts as importing itself and its parent packages).
     Independent scripts that each define `Team`, such as a folder of examples, are never
     loaded together and are not reported. Imports done at run time (`importlib`, plugin
-    entry points) are not seen, so such duplicates are missed.
+    entry points) are not seen, so such duplicates are missed. The finding needs two modules,
+    so the example above does not trigger it when linted as a single file.
     """
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
