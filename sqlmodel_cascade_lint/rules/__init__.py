@@ -51,7 +51,7 @@ class Rule:
 
 REGISTRY: Dict[str, Rule] = {}
 
-_FAMILIES = ("internal", "cascade", "back_populates", "foreign_keys", "arguments")
+_FAMILIES = ("internal", "cascade", "back_populates", "foreign_keys", "arguments", "targets")
 
 
 def rule(code: str, severity: Severity, *, default: bool = True, fixable: bool = False
