@@ -48,8 +48,8 @@ _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 class Noqa:
     """One `# noqa` directive. `codes` is None for a bare `# noqa`."""
 
+    line: int
     span: Span  # the directive itself, from its `#` to its last code
-    span: Span  # the directive itself, `# noqa: SCL101`
     codes: Optional[Tuple[str, ...]]
     comment_column: int  # where the whole comment starts (1-based)
     line_text: str
