@@ -148,7 +148,7 @@ def check(paths: Tuple[Path, ...], config_path: Optional[Path], isolated: bool,
     stdin_data: Optional[Tuple[str, bytes]] = None
     if use_stdin:
         shown = display_path(Path(stdin_filename)) if stdin_filename else "-"
-        stdin_data = (shown, click.get_binary_stream("stdin").read())
+        stdin_data = (shown, sys.stdin.buffer.read())
 
     try:
         if diff:
@@ -163,8 +163,8 @@ def check(paths: Tuple[Path, ...], config_path: Optional[Path], isolated: bool,
 
     if fix and stdin_data is not None:
         # ruff's convention: the fixed source goes to standard output, the report elsewhere
-        click.get_binary_stream("stdout").write(stdin_data[1])
-        click.get_binary_stream("stdout").flush()
+        sys.stdout.buffer.write(stdin_data[1])
+        sys.stdout.buffer.flush()
         if output_file is None:
             _emit(result, fmt, statistics, quiet, silent, color, None, sum(fixed.values()), err=True)
     else:

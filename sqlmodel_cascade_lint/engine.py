@@ -165,7 +165,7 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
 def _pathspec(patterns: Sequence[str]) -> Optional[pathspec.PathSpec]:
     if not patterns:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def is_excluded(path: Path, base: Path, spec: Optional[pathspec.PathSpec], *,
@@ -192,7 +192,7 @@ def _after_rules(diagnostics: List[Diagnostic], options: Options, base: Path,
                  facts: Dict[str, ModuleFacts], sources: Dict[str, bytes], checked: List[str],
                  active: Set[str]) -> List[Diagnostic]:
     """Drop what `per-file-ignores` and `# noqa` comments suppress; add `SCL004` findings."""
-    ignores = [(pathspec.PathSpec.from_lines("gitwildmatch", [pattern]), codes)
+    ignores = [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
                for pattern, codes in options.per_file_ignores]
     ignored_cache: Dict[str, Set[str]] = {}
 
