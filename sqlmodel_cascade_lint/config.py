@@ -18,7 +18,7 @@ names the key and what is valid.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -95,7 +95,6 @@ class Resolved:
     output_format: Optional[str] = None
     base: Optional[Path] = None
     path: Optional[Path] = None
-    notes: List[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- finding the file
@@ -327,6 +326,3 @@ def discover(paths: Sequence[Path], *, config: Optional[Path] = None, isolated: 
         return Settings(base=root)
     return load(found, output_formats=output_formats)
 
-
-def with_base(settings: Settings, base: Path) -> Settings:
-    return replace(settings, base=settings.base or base)
