@@ -49,7 +49,7 @@ def _use_color(choice: str, to_file: bool) -> bool:
         return False
     if os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
+    if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false"):
         return True
     return sys.stdout.isatty()
 

@@ -112,6 +112,26 @@ class Squad(SQLModel, table=True):
 ]
 
 
+# When no registered rule finds any CROSS_FILE case (early in the project's life), the hook
+# repository gets this probe rule, so that what is tested is still the hook's whole-project index.
+PROBE_CODE = "SCL099"
+PROBE = '''
+
+from sqlmodel_cascade_lint.facts import RelationshipDecl
+from sqlmodel_cascade_lint.project import UNRESOLVED as _UNRESOLVED, back_populates_of as _bp
+
+
+@rule("SCL099", Severity.ERROR)
+def cross_file_probe(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for a back_populates naming a missing attribute (a test probe)."""
+    name = _bp(rel)
+    target = ctx.project.target_class(rel)
+    if isinstance(name, str) and target is not _UNRESOLVED:
+        if ctx.project.attribute_exists(target, name) is False:
+            yield ctx.report(rel.span, f"probe: `{rel.target}` has no attribute `{name}`")
+'''
+
+
 def _git_env(home: Path) -> Dict[str, str]:
     env = dict(os.environ)
     env.update({
@@ -136,13 +156,16 @@ def _git(cwd: Path, env: Dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-def _hook_repo(target: Path, env: Dict[str, str]) -> str:
+def _hook_repo(target: Path, env: Dict[str, str], *, probe: bool) -> str:
     """A git repository holding this checkout's working tree; returns its commit."""
     target.mkdir()
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(CHECKOUT / name, target / name)
     shutil.copytree(CHECKOUT / "sqlmodel_cascade_lint", target / "sqlmodel_cascade_lint",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if probe:
+        internal = target / "sqlmodel_cascade_lint" / "rules" / "internal.py"
+        internal.write_text(internal.read_text(encoding="utf-8") + PROBE, encoding="utf-8")
     _git(target, env, "init", "-q")
     _git(target, env, "add", "-A")
     _git(target, env, "commit", "-q", "-m", "hook repository")
@@ -152,9 +175,10 @@ def _hook_repo(target: Path, env: Dict[str, str]) -> str:
 class Project:
     """A user's repository with the hook configured."""
 
-    def __init__(self, root: Path, env: Dict[str, str]) -> None:
+    def __init__(self, root: Path, env: Dict[str, str], cross_file: Optional[Tuple[str, str, str, str]]) -> None:
         self.root = root
         self.env = env
+        self.cross_file = cross_file  # (file name, staged text, other text, code) or None
 
     def write(self, name: str, text: str, *, stage: bool = True) -> None:
         path = self.root / name
@@ -183,7 +207,12 @@ def _local_config() -> str:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     base = tmp_path_factory.mktemp("pre-commit")
     env = _git_env(base / "cache")
-    rev = _hook_repo(base / "hooks", env)
+    cross_file = _cross_file_case()
+    probe = cross_file is None
+    if probe:
+        name, staged, other = CROSS_FILE[0]
+        cross_file = (name, staged, other, PROBE_CODE)
+    rev = _hook_repo(base / "hooks", env, probe=probe)
     root = base / "project"
     root.mkdir()
     _git(root, env, "init", "-q")
@@ -202,7 +231,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         (root / ".pre-commit-config.yaml").write_text(_local_config(), encoding="utf-8")
         _git(root, env, "add", "-A")
         _git(root, env, "commit", "-q", "-m", "local hooks")
-    return Project(root, env)
+        if probe:
+            cross_file = None  # the local hooks run this checkout, which has no probe
+    return Project(root, env, cross_file)
 
 
 def test_manifest_declares_the_hook() -> None:
@@ -250,12 +281,15 @@ def _cross_file_case() -> Optional[Tuple[str, str, str, str]]:
 
 
 def test_other_side_in_an_unstaged_file_is_found(project: Project) -> None:
-    case = _cross_file_case()
-    if case is None:
+    if project.cross_file is None:
         pytest.skip("no registered rule reports a mistake whose other side is in another file")
-    name, staged, other, code = case
+    name, staged, other, code = project.cross_file
     project.write(f"cross/{name}", staged)
     project.write("cross/other.py", other, stage=False)  # present, but neither staged nor tracked
     failed = project.run()
     assert failed.returncode != 0, failed.stdout + failed.stderr
     assert code in failed.stdout and f"cross/{name}" in failed.stdout, failed.stdout
+    # and the finding came from the untracked file: without it, the same staged file passes
+    (project.root / "cross" / "other.py").unlink()
+    passed = project.run()
+    assert code not in passed.stdout, passed.stdout
