@@ -14,7 +14,7 @@ import click
 
 from sqlmodel_cascade_lint import __version__, config
 from sqlmodel_cascade_lint.diagnostics import LintError
-from sqlmodel_cascade_lint.engine import LintResult, Options, display_path, lint
+from sqlmodel_cascade_lint.engine import LintResult, Options, decode, display_path, lint
 from sqlmodel_cascade_lint.fixes import applicable, fix_source
 from sqlmodel_cascade_lint.reporters import REPORTERS, TEXT_FORMATS, Report, format_statistics
 from sqlmodel_cascade_lint.ruledocs import metadata, render_rule, rule_json
@@ -239,8 +239,8 @@ def _diff(paths: List[Path], options: Options, stdin: Optional[Tuple[str, bytes]
         if not applied or new == data:
             continue
         count += len(applied)
-        old_text = data.decode("utf-8", "replace").splitlines(keepends=True)
-        new_text = new.decode("utf-8", "replace").splitlines(keepends=True)
+        old_text = decode(data).splitlines(keepends=True)
+        new_text = decode(new).splitlines(keepends=True)
         chunks.append("".join(difflib.unified_diff(old_text, new_text, fromfile=f"a/{path}",
                                                    tofile=f"b/{path}")))
     if not silent:
