@@ -149,3 +149,17 @@ def test_cli_fix_removes_unused_noqa(tmp_path: Path, monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(cli, ["check", "--fix"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.py").read_text(encoding="utf-8") == HEAD + '    name: str = ""\n'
+
+
+def test_comment_scanner_agrees_with_tokenize() -> None:
+    import io
+    import tokenize
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(root.glob("sqlmodel_cascade_lint/**/*.py")) + sorted(root.glob("tests/*.py"))
+    files += sorted(root.glob("fixtures/**/*.py"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        want = {t.start[0]: (t.start[1] + 1, t.string) for t in tokens if t.type == tokenize.COMMENT}
+        assert comments(text) == want, path
