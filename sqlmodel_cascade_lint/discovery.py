@@ -59,6 +59,7 @@ class _Ignores:
     def ignored(self, path: Path, is_dir: bool) -> bool:
         if not self.enabled:
             return False
+        path = Path(os.path.abspath(path))  # walk() may yield paths relative to the working folder
         try:
             path.relative_to(self.root)
         except ValueError:
@@ -111,7 +112,7 @@ def walk(folder: Path, root: Path, *, respect_gitignore: bool = True,
 
 def _matches(spec: pathspec.PathSpec, path: Path, root: Path, is_dir: bool) -> bool:
     try:
-        rel = path.relative_to(root).as_posix()
+        rel = Path(os.path.abspath(path)).relative_to(root).as_posix()
     except ValueError:
         rel = path.as_posix()
     if is_dir:

@@ -8,10 +8,13 @@ import tokenize
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+
+import pathspec
 
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
-from sqlmodel_cascade_lint.discovery import collect, find_root, module_name
+from sqlmodel_cascade_lint import suppressions
+from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root, module_name
 from sqlmodel_cascade_lint.extract import extract
 from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, ParseFailure, Span
 from sqlmodel_cascade_lint.project import Project
@@ -27,6 +30,12 @@ _PREFILTER = (b"Relationship", b"Field", b"table", b"__tablename__", b"SQLModel"
 class Options:
     select: Optional[Set[str]] = None  # codes to run; None means the default set
     respect_gitignore: bool = True
+    # gitignore-style patterns (relative to `base`, else the project root) of files to skip
+    exclude: Tuple[str, ...] = ()
+    force_exclude: bool = False  # apply `exclude` to files named on the command line too
+    per_file_ignores: Tuple[Tuple[str, FrozenSet[str]], ...] = ()  # (pattern, codes)
+    base: Optional[Path] = None  # the folder `exclude` and `per_file_ignores` are relative to
+    noqa: bool = True  # honour suppression comments
 
 
 @dataclass
@@ -101,14 +110,23 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     rules = load_rules()
     active = [r for c, r in rules.items() if (r.default_enabled if options.select is None else c in options.select)]
 
-    root = find_root(list(paths) or [Path(".")])
-    requested, missing = collect(paths, root, respect_gitignore=options.respect_gitignore)
+    root = find_root(list(paths) or ([Path(stdin[0])] if stdin is not None else [Path(".")]))
+    excluded = _pathspec(options.exclude)
+    requested, missing = collect(paths, root, respect_gitignore=options.respect_gitignore,
+                                 excluded=excluded)
     if missing:
         raise LintError(f"No such file or directory: {', '.join(str(m) for m in missing)}")
+    base = options.base or root
+    if options.force_exclude:
+        requested = [p for p in requested if not is_excluded(p, base, excluded)]
+        if stdin is not None and is_excluded(Path(stdin[0]), base, excluded):
+            stdin = None
     if project_paths is None:
-        project_files, _ = collect([root], root, respect_gitignore=options.respect_gitignore)
+        project_files, _ = collect([root], root, respect_gitignore=options.respect_gitignore,
+                                   excluded=excluded)
     else:
-        project_files, _ = collect(project_paths, root, respect_gitignore=options.respect_gitignore)
+        project_files, _ = collect(project_paths, root, respect_gitignore=options.respect_gitignore,
+                                   excluded=excluded)
 
     requested_shown = {display_path(p): p for p in requested}
     facts: Dict[str, ModuleFacts] = {}
@@ -137,9 +155,79 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     diagnostics: List[Diagnostic] = []
     for shown in sorted(requested_shown):
         diagnostics.extend(run_rules(project, facts[shown], active))
+    diagnostics = _after_rules(diagnostics, options, base, facts, sources, sorted(requested_shown),
+                               {r.code for r in active})
     diagnostics.sort(key=Diagnostic.sort_key)
     return LintResult(diagnostics=_dedupe(diagnostics), files=sorted(requested_shown), root=root,
                       sources={p: sources[p] for p in {d.path for d in diagnostics} if p in sources})
+
+
+def _pathspec(patterns: Sequence[str]) -> Optional[pathspec.PathSpec]:
+    if not patterns:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def is_excluded(path: Path, base: Path, spec: Optional[pathspec.PathSpec], *,
+                tool_dirs: bool = True) -> bool:
+    """Whether `path` or a folder above it (below `base`) is matched by `spec`, or (with
+    `tool_dirs`) lies in a folder that discovery always skips, such as `.venv`."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        parts = absolute.relative_to(base).parts
+    except ValueError:
+        parts = absolute.parts[1:]
+    for i in range(len(parts)):
+        is_dir = i < len(parts) - 1
+        if tool_dirs and is_dir and parts[i] in SKIP_DIRS:
+            return True
+        if spec is not None:
+            rel = "/".join(parts[: i + 1]) + ("/" if is_dir else "")
+            if spec.match_file(rel):
+                return True
+    return False
+
+
+def _after_rules(diagnostics: List[Diagnostic], options: Options, base: Path,
+                 facts: Dict[str, ModuleFacts], sources: Dict[str, bytes], checked: List[str],
+                 active: Set[str]) -> List[Diagnostic]:
+    """Drop what `per-file-ignores` and `# noqa` comments suppress; add `SCL004` findings."""
+    ignores = [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
+               for pattern, codes in options.per_file_ignores]
+    ignored_cache: Dict[str, Set[str]] = {}
+
+    def ignored(path: str) -> Set[str]:
+        if path not in ignored_cache:
+            out: Set[str] = set()
+            for spec, codes in ignores:
+                if is_excluded(Path(path), base, spec, tool_dirs=False):
+                    out |= codes
+            ignored_cache[path] = out
+        return ignored_cache[path]
+
+    def is_active(path: str, code: str) -> bool:
+        return code in active_all and code not in ignored(path)
+
+    active_all = active | {INTERNAL_ERROR}
+    if ignores:
+        diagnostics = [d for d in diagnostics if d.code not in ignored(d.path)]
+    if not options.noqa:
+        return diagnostics
+
+    def source_of(path: str) -> Optional[str]:
+        data = sources.get(path)
+        if data is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                return None
+        return decode(data)
+
+    return suppressions.apply(
+        diagnostics, source_of=source_of, facts=facts, checked=checked,
+        unused_enabled=lambda path: is_active(path, suppressions.UNUSED_NOQA),
+        active=is_active,
+    )
 
 
 def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:

@@ -62,6 +62,10 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
         return _failed(path, module, "recursion", "the file is nested too deeply to parse", 1, 1)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
+        if str(exc).startswith(("unknown encoding", "invalid or missing encoding declaration",
+                                "encoding problem")):
+            # raised by the encoding detection: the file cannot be decoded, not a syntax error
+            return _failed(path, module, "decode", f"cannot decode the file: {exc}", line, 1)
         return _failed(path, module, "syntax", str(exc), line, 1)
     try:
         facts = _Extractor(tree, path, module).run()

@@ -106,3 +106,44 @@ def unreadable_file(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
         yield ctx.report(failure.span, f"`{module.path}` {failure.message}")
     else:
         yield ctx.report(failure.span, failure.message)
+
+
+@rule("SCL004", Severity.WARNING, default=False, fixable=True)
+def unused_noqa(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for `# noqa` comments naming `SCL` codes that suppress nothing.
+
+    ## Why is this bad?
+    A `# noqa: SCL101` comment that no longer suppresses anything (the mistake was fixed, or
+    the code was mistyped) hides the next real finding on that line. Codes of other tools
+    (`E501`, `RUF100`) and bare `# noqa` comments are left alone, and so are codes of rules
+    that are not enabled for the file. This rule is off by default, like ruff's `RUF100`:
+    turn it on with `extend-select = ["SCL004"]`.
+
+    ## When it breaks
+    Never at run time: this is about the linter's own comments.
+
+    ## Example
+    ```python
+    from sqlmodel import Field, SQLModel
+
+
+    class Team(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        name: str  # noqa: SCL101
+    ```
+
+    ## Use instead
+    ```python
+    from sqlmodel import Field, SQLModel
+
+
+    class Team(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        name: str
+    ```
+
+    ## Fix safety
+    The fix removes the unused codes, or the whole directive when none is left. It is safe:
+    the codes it removes suppress nothing.
+    """
+    return iter(())  # reported by the engine's suppression pass
