@@ -277,6 +277,15 @@ def _columns(project: Project, rel: RelationshipDecl) -> FrozenSet[Tuple[str, st
     return memoized(project, "scl2.writers", _writer_index)[0].get(id(rel), frozenset())
 
 
+def _links_known(project: Project, rel: RelationshipDecl) -> bool:
+    """False when `rel.back_populates` is not a literal or names no relationship (another
+    rule's finding), so what `rel` is linked to is unknown."""
+    name = back_populates_of(rel)
+    if name is UNKNOWN:
+        return False
+    return not (isinstance(name, str) and name and project.partner(rel) is UNRESOLVED)
+
+
 def _conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     """Declared relationships that write a column `rel` writes, with nothing linking them."""
     cache: Dict[int, List[RelationshipDecl]] = memoized(project, "scl2.conflicts", lambda _: {})
@@ -287,7 +296,7 @@ def _conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl
 
 def _compute_conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     columns = _columns(project, rel)
-    if not columns:
+    if not columns or not _links_known(project, rel):
         return []
     mine = _overlaps(rel)
     if mine is UNKNOWN:
@@ -300,6 +309,8 @@ def _compute_conflicts(project: Project, rel: RelationshipDecl) -> List[Relation
                 candidates.append(other)
     out: List[RelationshipDecl] = []
     for other in candidates:
+        if not _links_known(project, other):
+            continue
         theirs = _overlaps(other)
         if theirs is UNKNOWN or other.attr in mine or rel.attr in theirs:
             continue
@@ -961,14 +972,23 @@ def backref_name_collision(rel: RelationshipDecl, ctx: Context) -> Iterator[Diag
                      related=[(existing.path, existing.span, f"`{existing.symbol}` is declared here")])
 
 
+def _reports_overlap(project: Project, rel: RelationshipDecl, conflicts: List[RelationshipDecl]
+                     ) -> bool:
+    """Report a group of overlapping relationships once: on the one that conflicts with the
+    most others (the odd one out), the last declared on a tie."""
+    mine = (len(conflicts), _order(rel))
+    return all((len(_conflicts(project, o)), _order(o)) < mine for o in conflicts)
+
+
 def _overlap_message(rel: RelationshipDecl, others: List[RelationshipDecl],
                      columns: FrozenSet[Tuple[str, str]]) -> str:
     names = ", ".join(f"`{o.symbol}`" for o in others)
     shown = ", ".join(f"`{t}.{c}`" for t, c in sorted(columns))
     keys = ",".join(sorted(o.attr for o in others))
-    return (f"`{rel.symbol}` and {names} both write {shown} but are not linked with "
-            f"`back_populates` (nor `viewonly` or `overlaps=\"{keys}\"`); SQLAlchemy warns at "
-            f"mapper configuration and the two sides are not kept in sync")
+    both = "both write" if len(others) == 1 else "all write"
+    return (f"`{rel.symbol}` and {names} {both} {shown} but are not linked with "
+            f"`back_populates`, `viewonly` or `overlaps=\"{keys}\"`; SQLAlchemy warns at mapper "
+            f"configuration and silently lets them write conflicting values")
 
 
 @rule("SCL209", Severity.WARNING)
@@ -1028,8 +1048,8 @@ def overlapping_relationships(rel: RelationshipDecl, ctx: Context) -> Iterator[D
     are skipped.
     """
     project = ctx.project
-    conflicts = [o for o in _conflicts(project, rel) if _order(o) < _order(rel)]
-    if not conflicts:
+    conflicts = _conflicts(project, rel)
+    if not conflicts or not _reports_overlap(project, rel, conflicts):
         return
     if len(conflicts) == 1 and len(_conflicts(project, conflicts[0])) == 1 and _is_pair(
             project, rel, conflicts[0]):
@@ -1091,8 +1111,8 @@ def unlinked_relationship_pair(rel: RelationshipDecl, ctx: Context) -> Iterator[
     ```
     """
     project = ctx.project
-    conflicts = [o for o in _conflicts(project, rel) if _order(o) < _order(rel)]
-    if len(conflicts) != 1:
+    conflicts = _conflicts(project, rel)
+    if len(conflicts) != 1 or not _reports_overlap(project, rel, conflicts):
         return
     other = conflicts[0]
     if len(_conflicts(project, other)) != 1 or not _is_pair(project, rel, other):
