@@ -31,6 +31,13 @@ _CONFIGURE = "at the first query (mapper configuration)"
 # ---------------------------------------------------------------------- helpers
 
 
+def _opaque(rel: RelationshipDecl) -> bool:
+    """The relationship() options cannot be read: `sa_relationship=`, positional arguments,
+    `**kwargs`, or a non-literal `sa_relationship_kwargs`."""
+    return ("sa_relationship" in rel.kwargs or bool(rel.positional) or rel.has_star_kwargs
+            or not rel.sa_kwargs_known)
+
+
 def _bp_arg(rel: RelationshipDecl) -> Optional[Arg]:
     """The argument `back_populates_of` reads: the kwargs entry wins over the parameter."""
     option = rel.option("back_populates")
@@ -41,6 +48,8 @@ def _bp_arg(rel: RelationshipDecl) -> Optional[Arg]:
 
 def _bp_name(rel: RelationshipDecl) -> Optional[str]:
     """The back_populates name when it is a non-empty literal string, else None."""
+    if _opaque(rel):
+        return None
     name = back_populates_of(rel)
     return name if isinstance(name, str) and name else None
 
@@ -105,7 +114,7 @@ def _back_pointers(project: Project, target: ClassDecl, owner: ClassDecl) -> Lis
 def _suggest(project: Project, rel: RelationshipDecl, owner: ClassDecl, target: ClassDecl,
              name: Optional[str]) -> Optional[RelationshipDecl]:
     """The relationship of `target` that `rel.back_populates` was probably meant to name."""
-    back = _back_pointers(project, target, owner)
+    back = [r for r in _back_pointers(project, target, owner) if r is not rel]
     if name is not None:
         guess = did_you_mean(name, [r.attr for r in back])
         if guess is not None:
@@ -250,9 +259,9 @@ def _reverses(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]
     target = _target(project, rel)
     if target is not None:
         for other in _all_relationships(project, target):
-            if other is not rel and _bp_name(other) == rel.attr and project.partner(other) is rel:
-                if all(o is not other for o in out):
-                    out.append(other)
+            if (other is not rel and _bp_name(other) == rel.attr
+                    and project.partner(other) is rel and all(o is not other for o in out)):
+                out.append(other)
     return out
 
 
@@ -281,7 +290,7 @@ def _links_known(project: Project, rel: RelationshipDecl) -> bool:
     """False when `rel.back_populates` is not a literal or names no relationship (another
     rule's finding), so what `rel` is linked to is unknown."""
     name = back_populates_of(rel)
-    if name is UNKNOWN:
+    if name is UNKNOWN or _opaque(rel):
         return False
     return not (isinstance(name, str) and name and project.partner(rel) is UNRESOLVED)
 
@@ -440,7 +449,9 @@ def back_populates_missing_attribute(rel: RelationshipDecl, ctx: Context) -> Ite
 
     ## Known problems
     The rule stays silent when a base class of the target lies outside the project, since the
-    attribute could be inherited from it.
+    attribute could be inherited from it. A relationship added to the target class after its
+    definition (`Hero.team = relationship(...)` at module level) is not seen, so the rule
+    reports it as missing.
     """
     name = _bp_name(rel)
     arg = _bp_arg(rel)
@@ -742,7 +753,7 @@ def one_sided_back_populates(rel: RelationshipDecl, ctx: Context) -> Iterator[Di
         team: Team | None = Relationship(back_populates="heroes")
     ```
     """
-    if back_populates_of(rel) is not None or rel.option("backref") is not None:
+    if _opaque(rel) or back_populates_of(rel) is not None or rel.option("backref") is not None:
         return
     project = ctx.project
     if _is_viewonly(rel) is not False:
@@ -984,7 +995,7 @@ def _overlap_message(rel: RelationshipDecl, others: List[RelationshipDecl],
                      columns: FrozenSet[Tuple[str, str]]) -> str:
     names = ", ".join(f"`{o.symbol}`" for o in others)
     shown = ", ".join(f"`{t}.{c}`" for t, c in sorted(columns))
-    keys = ",".join(sorted(o.attr for o in others))
+    keys = ",".join(sorted({o.attr for o in others}))
     both = "both write" if len(others) == 1 else "all write"
     return (f"`{rel.symbol}` and {names} {both} {shown} but are not linked with "
             f"`back_populates`, `viewonly` or `overlaps=\"{keys}\"`; SQLAlchemy warns at mapper "
@@ -1054,9 +1065,10 @@ def overlapping_relationships(rel: RelationshipDecl, ctx: Context) -> Iterator[D
     if len(conflicts) == 1 and len(_conflicts(project, conflicts[0])) == 1 and _is_pair(
             project, rel, conflicts[0]):
         return  # SCL213
-    columns = _columns(project, rel)
+    shared: FrozenSet[Tuple[str, str]] = frozenset()
     for other in conflicts:
-        columns &= _columns(project, other)
+        shared |= _columns(project, other)
+    columns = _columns(project, rel) & shared
     yield ctx.report(rel.span, _overlap_message(rel, conflicts, columns),
                      related=[_where(o) for o in conflicts])
 
@@ -1179,11 +1191,9 @@ def self_referential_without_remote_side(rel: RelationshipDecl, ctx: Context) ->
     if not _plain_self_referential(project, other) or "remote_side" in other.sa_kwargs:
         return
     # report once, on the scalar (many-to-one) side; the first declared when that is unclear
-    if _is_scalar(rel) and _is_collection(other):
-        pass
-    elif _is_scalar(other) and _is_collection(rel):
-        return
-    elif _order(other) < _order(rel):
+    rel_is_many_to_one = _is_scalar(rel) and _is_collection(other)
+    other_is_many_to_one = _is_scalar(other) and _is_collection(rel)
+    if other_is_many_to_one or (not rel_is_many_to_one and _order(other) < _order(rel)):
         return
     pk = _pk_name(project, owner)
     message = (f"`{rel.symbol}` and `{other.symbol}` refer to `{owner.name}` itself and neither "
