@@ -386,6 +386,21 @@ def _plain_self_referential(project: Project, rel: RelationshipDecl) -> bool:
     return _target(project, rel) is owner and _self_fks(project, owner) == 1
 
 
+def _remote_side_is_foreign_key(project: Project, owner: ClassDecl, rel: RelationshipDecl) -> bool:
+    """True when `rel` has no `remote_side`, or one naming only the foreign key column: either
+    way SQLAlchemy makes `rel` one-to-many."""
+    arg = rel.option("remote_side")
+    if arg is None:
+        return True
+    named = _column_names(arg.value.literal())
+    if named is UNKNOWN or not named:
+        return False
+    paths = project.fk_paths(owner, owner)
+    if paths is UNKNOWN or len(paths[0]) != 1:
+        return False
+    return named == [(owner.name, paths[0][0].field.name)]
+
+
 def _is_scalar(rel: RelationshipDecl) -> bool:
     ann = rel.annotation
     return ann is not None and ann.target is not UNKNOWN and not ann.is_collection and (
@@ -1181,14 +1196,16 @@ def self_referential_without_remote_side(rel: RelationshipDecl, ctx: Context) ->
     ```
     """
     project = ctx.project
-    if not _plain_self_referential(project, rel) or "remote_side" in rel.sa_kwargs:
-        return
     owner = project.owner_of(rel)
+    if not _plain_self_referential(project, rel) or not _remote_side_is_foreign_key(
+            project, owner, rel):
+        return
     partners = [r for r in _reverses(project, rel) if project.owner_of(r) is owner]
     if len(partners) != 1:
         return
     other = partners[0]
-    if not _plain_self_referential(project, other) or "remote_side" in other.sa_kwargs:
+    if not _plain_self_referential(project, other) or not _remote_side_is_foreign_key(
+            project, owner, other):
         return
     # report once, on the scalar (many-to-one) side; the first declared when that is unclear
     rel_is_many_to_one = _is_scalar(rel) and _is_collection(other)
@@ -1196,9 +1213,9 @@ def self_referential_without_remote_side(rel: RelationshipDecl, ctx: Context) ->
     if other_is_many_to_one or (not rel_is_many_to_one and _order(other) < _order(rel)):
         return
     pk = _pk_name(project, owner)
-    message = (f"`{rel.symbol}` and `{other.symbol}` refer to `{owner.name}` itself and neither "
-               f"sets `remote_side`, so both are one-to-many; SQLAlchemy raises `ArgumentError` "
-               f"{_CONFIGURE}")
+    message = (f"`{rel.symbol}` and `{other.symbol}` refer to `{owner.name}` itself and no "
+               f"`remote_side` marks either as the many-to-one side, so both are one-to-many; "
+               f"SQLAlchemy raises `ArgumentError` {_CONFIGURE}")
     if pk is not None and _is_scalar(rel):
         message += (f" (add `sa_relationship_kwargs={{\"remote_side\": \"{owner.name}.{pk}\"}}` "
                     f"to `{rel.symbol}`)")
