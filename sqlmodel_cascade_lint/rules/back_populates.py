@@ -18,8 +18,8 @@ from sqlmodel_cascade_lint.project import (
     UNRESOLVED,
     Direction,
     Project,
-    _column_names,
     back_populates_of,
+    column_names,
     memoized,
 )
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
@@ -130,10 +130,6 @@ def _suggest(project: Project, rel: RelationshipDecl, owner: ClassDecl, target: 
     return None
 
 
-def _is_viewonly(rel: RelationshipDecl) -> Any:
-    return is_viewonly(rel)
-
-
 def _where(rel: RelationshipDecl) -> Tuple[str, Span, str]:
     return rel.path, rel.span, f"`{rel.symbol}` is declared here"
 
@@ -194,7 +190,7 @@ def _written_columns(project: Project, rel: RelationshipDecl) -> Optional[Frozen
         return None
     if rel.positional or any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary")):
         return None
-    if _is_viewonly(rel) is not False:
+    if is_viewonly(rel) is not False:
         return None
     owner = project.owner_of(rel)
     target = _target(project, rel)
@@ -219,7 +215,7 @@ def _written_columns(project: Project, rel: RelationshipDecl) -> Optional[Frozen
         return frozenset({(link_table, to_owner[0].field.name), (link_table, to_target[0].field.name)})
     fk_option = rel.sa_kwargs.get("foreign_keys")
     if fk_option is not None:
-        named = _column_names(fk_option.value.literal())
+        named = column_names(fk_option.value.literal())
         if named is UNKNOWN or not named:
             return None
         out = set()
@@ -392,7 +388,7 @@ def _remote_side_is_foreign_key(project: Project, owner: ClassDecl, rel: Relatio
     arg = rel.option("remote_side")
     if arg is None:
         return True
-    named = _column_names(arg.value.literal())
+    named = column_names(arg.value.literal())
     if named is UNKNOWN or not named:
         return False
     paths = project.fk_paths(owner, owner)
@@ -771,7 +767,7 @@ def one_sided_back_populates(rel: RelationshipDecl, ctx: Context) -> Iterator[Di
     if _opaque(rel) or back_populates_of(rel) is not None or rel.option("backref") is not None:
         return
     project = ctx.project
-    if _is_viewonly(rel) is not False:
+    if is_viewonly(rel) is not False:
         return
     owner = project.owner_of(rel)
     target = _target(project, rel)
@@ -782,7 +778,7 @@ def one_sided_back_populates(rel: RelationshipDecl, ctx: Context) -> Iterator[Di
     if len(namers) != 1:
         return
     namer = namers[0]
-    if _is_viewonly(namer) is not False:
+    if is_viewonly(namer) is not False:
         return
     # `namer` is itself named by another relationship of ours: the asymmetric case of SCL204
     for other in _all_relationships(project, owner):
