@@ -442,8 +442,3 @@ def memoized(project: Project, key: str, compute: Any) -> Any:
     if key not in memo:
         memo[key] = compute(project)
     return memo[key]
-
-
-def column_names(value: Any) -> Any:
-    """[(Class, column)] named by a literal `foreign_keys`/`remote_side` value, or UNKNOWN."""
-    return _column_names(value)

@@ -18,8 +18,8 @@ from sqlmodel_cascade_lint.project import (
     UNRESOLVED,
     Direction,
     Project,
+    _column_names,
     back_populates_of,
-    column_names,
     memoized,
 )
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
@@ -34,8 +34,8 @@ _CONFIGURE = "at the first query (mapper configuration)"
 def _opaque(rel: RelationshipDecl) -> bool:
     """The relationship() options cannot be read: `sa_relationship=`, positional arguments,
     `**kwargs`, or a non-literal `sa_relationship_kwargs`."""
-    return ("sa_relationship" in rel.kwargs or bool(rel.positional) or rel.has_star_kwargs
-            or not rel.sa_kwargs_known)
+    return ("sa_relationship" in rel.kwargs or "sa_relationship_args" in rel.kwargs
+            or bool(rel.positional) or rel.has_star_kwargs or not rel.sa_kwargs_known)
 
 
 def _bp_arg(rel: RelationshipDecl) -> Optional[Arg]:
@@ -186,9 +186,7 @@ def _link_class(project: Project, rel: RelationshipDecl) -> Optional[ClassDecl]:
 
 def _written_columns(project: Project, rel: RelationshipDecl) -> Optional[FrozenSet[Tuple[str, str]]]:
     """The foreign key columns (table, column) that flushing `rel` writes, or None if unsure."""
-    if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
-        return None
-    if rel.positional or any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary")):
+    if _opaque(rel) or any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary")):
         return None
     if is_viewonly(rel) is not False:
         return None
@@ -215,7 +213,7 @@ def _written_columns(project: Project, rel: RelationshipDecl) -> Optional[Frozen
         return frozenset({(link_table, to_owner[0].field.name), (link_table, to_target[0].field.name)})
     fk_option = rel.sa_kwargs.get("foreign_keys")
     if fk_option is not None:
-        named = column_names(fk_option.value.literal())
+        named = _column_names(fk_option.value.literal())
         if named is UNKNOWN or not named:
             return None
         out = set()
@@ -372,9 +370,7 @@ def _self_fks(project: Project, cls: ClassDecl) -> Optional[int]:
 
 def _plain_self_referential(project: Project, rel: RelationshipDecl) -> bool:
     """An adjacency-list relationship whose direction SQLAlchemy infers from the foreign key."""
-    if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
-        return False
-    if rel.positional or "link_model" in rel.kwargs:
+    if _opaque(rel) or "link_model" in rel.kwargs:
         return False
     if any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary", "foreign_keys")):
         return False
@@ -388,7 +384,7 @@ def _remote_side_is_foreign_key(project: Project, owner: ClassDecl, rel: Relatio
     arg = rel.option("remote_side")
     if arg is None:
         return True
-    named = column_names(arg.value.literal())
+    named = _column_names(arg.value.literal())
     if named is UNKNOWN or not named:
         return False
     paths = project.fk_paths(owner, owner)
@@ -1271,9 +1267,7 @@ def self_referential_many_to_many_without_joins(rel: RelationshipDecl, ctx: Cont
         )
     ```
     """
-    if "link_model" not in rel.kwargs or not rel.sa_kwargs_known or rel.has_star_kwargs:
-        return
-    if "sa_relationship" in rel.kwargs or "secondary" in rel.sa_kwargs:
+    if "link_model" not in rel.kwargs or _opaque(rel) or "secondary" in rel.sa_kwargs:
         return
     if "primaryjoin" in rel.sa_kwargs and "secondaryjoin" in rel.sa_kwargs:
         return
