@@ -31,6 +31,13 @@ _CONFIGURE = "at the first query (mapper configuration)"
 # ---------------------------------------------------------------------- helpers
 
 
+def _opaque(rel: RelationshipDecl) -> bool:
+    """The relationship() options cannot be read: `sa_relationship=`, positional arguments,
+    `**kwargs`, or a non-literal `sa_relationship_kwargs`."""
+    return ("sa_relationship" in rel.kwargs or "sa_relationship_args" in rel.kwargs
+            or bool(rel.positional) or rel.has_star_kwargs or not rel.sa_kwargs_known)
+
+
 def _bp_arg(rel: RelationshipDecl) -> Optional[Arg]:
     """The argument `back_populates_of` reads: the kwargs entry wins over the parameter."""
     option = rel.option("back_populates")
@@ -41,6 +48,8 @@ def _bp_arg(rel: RelationshipDecl) -> Optional[Arg]:
 
 def _bp_name(rel: RelationshipDecl) -> Optional[str]:
     """The back_populates name when it is a non-empty literal string, else None."""
+    if _opaque(rel):
+        return None
     name = back_populates_of(rel)
     return name if isinstance(name, str) and name else None
 
@@ -105,7 +114,7 @@ def _back_pointers(project: Project, target: ClassDecl, owner: ClassDecl) -> Lis
 def _suggest(project: Project, rel: RelationshipDecl, owner: ClassDecl, target: ClassDecl,
              name: Optional[str]) -> Optional[RelationshipDecl]:
     """The relationship of `target` that `rel.back_populates` was probably meant to name."""
-    back = _back_pointers(project, target, owner)
+    back = [r for r in _back_pointers(project, target, owner) if r is not rel]
     if name is not None:
         guess = did_you_mean(name, [r.attr for r in back])
         if guess is not None:
@@ -119,10 +128,6 @@ def _suggest(project: Project, rel: RelationshipDecl, owner: ClassDecl, target: 
     if len(unpaired) == 1:
         return unpaired[0]
     return None
-
-
-def _is_viewonly(rel: RelationshipDecl) -> Any:
-    return is_viewonly(rel)
 
 
 def _where(rel: RelationshipDecl) -> Tuple[str, Span, str]:
@@ -181,11 +186,9 @@ def _link_class(project: Project, rel: RelationshipDecl) -> Optional[ClassDecl]:
 
 def _written_columns(project: Project, rel: RelationshipDecl) -> Optional[FrozenSet[Tuple[str, str]]]:
     """The foreign key columns (table, column) that flushing `rel` writes, or None if unsure."""
-    if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
+    if _opaque(rel) or any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary")):
         return None
-    if rel.positional or any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary")):
-        return None
-    if _is_viewonly(rel) is not False:
+    if is_viewonly(rel) is not False:
         return None
     owner = project.owner_of(rel)
     target = _target(project, rel)
@@ -250,9 +253,9 @@ def _reverses(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]
     target = _target(project, rel)
     if target is not None:
         for other in _all_relationships(project, target):
-            if other is not rel and _bp_name(other) == rel.attr and project.partner(other) is rel:
-                if all(o is not other for o in out):
-                    out.append(other)
+            if (other is not rel and _bp_name(other) == rel.attr
+                    and project.partner(other) is rel and all(o is not other for o in out)):
+                out.append(other)
     return out
 
 
@@ -277,6 +280,15 @@ def _columns(project: Project, rel: RelationshipDecl) -> FrozenSet[Tuple[str, st
     return memoized(project, "scl2.writers", _writer_index)[0].get(id(rel), frozenset())
 
 
+def _links_known(project: Project, rel: RelationshipDecl) -> bool:
+    """False when `rel.back_populates` is not a literal or names no relationship (another
+    rule's finding), so what `rel` is linked to is unknown."""
+    name = back_populates_of(rel)
+    if name is UNKNOWN or _opaque(rel):
+        return False
+    return not (isinstance(name, str) and name and project.partner(rel) is UNRESOLVED)
+
+
 def _conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     """Declared relationships that write a column `rel` writes, with nothing linking them."""
     cache: Dict[int, List[RelationshipDecl]] = memoized(project, "scl2.conflicts", lambda _: {})
@@ -287,7 +299,7 @@ def _conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl
 
 def _compute_conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     columns = _columns(project, rel)
-    if not columns:
+    if not columns or not _links_known(project, rel):
         return []
     mine = _overlaps(rel)
     if mine is UNKNOWN:
@@ -300,6 +312,8 @@ def _compute_conflicts(project: Project, rel: RelationshipDecl) -> List[Relation
                 candidates.append(other)
     out: List[RelationshipDecl] = []
     for other in candidates:
+        if not _links_known(project, other):
+            continue
         theirs = _overlaps(other)
         if theirs is UNKNOWN or other.attr in mine or rel.attr in theirs:
             continue
@@ -356,14 +370,27 @@ def _self_fks(project: Project, cls: ClassDecl) -> Optional[int]:
 
 def _plain_self_referential(project: Project, rel: RelationshipDecl) -> bool:
     """An adjacency-list relationship whose direction SQLAlchemy infers from the foreign key."""
-    if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
-        return False
-    if rel.positional or "link_model" in rel.kwargs:
+    if _opaque(rel) or "link_model" in rel.kwargs:
         return False
     if any(k in rel.sa_kwargs for k in ("primaryjoin", "secondaryjoin", "secondary", "foreign_keys")):
         return False
     owner = project.owner_of(rel)
     return _target(project, rel) is owner and _self_fks(project, owner) == 1
+
+
+def _remote_side_is_foreign_key(project: Project, owner: ClassDecl, rel: RelationshipDecl) -> bool:
+    """True when `rel` has no `remote_side`, or one naming only the foreign key column: either
+    way SQLAlchemy makes `rel` one-to-many."""
+    arg = rel.option("remote_side")
+    if arg is None:
+        return True
+    named = _column_names(arg.value.literal())
+    if named is UNKNOWN or not named:
+        return False
+    paths = project.fk_paths(owner, owner)
+    if paths is UNKNOWN or len(paths[0]) != 1:
+        return False
+    return named == [(owner.name, paths[0][0].field.name)]
 
 
 def _is_scalar(rel: RelationshipDecl) -> bool:
@@ -429,7 +456,9 @@ def back_populates_missing_attribute(rel: RelationshipDecl, ctx: Context) -> Ite
 
     ## Known problems
     The rule stays silent when a base class of the target lies outside the project, since the
-    attribute could be inherited from it.
+    attribute could be inherited from it. A relationship added to the target class after its
+    definition (`Hero.team = relationship(...)` at module level) is not seen, so the rule
+    reports it as missing.
     """
     name = _bp_name(rel)
     arg = _bp_arg(rel)
@@ -731,10 +760,10 @@ def one_sided_back_populates(rel: RelationshipDecl, ctx: Context) -> Iterator[Di
         team: Team | None = Relationship(back_populates="heroes")
     ```
     """
-    if back_populates_of(rel) is not None or rel.option("backref") is not None:
+    if _opaque(rel) or back_populates_of(rel) is not None or rel.option("backref") is not None:
         return
     project = ctx.project
-    if _is_viewonly(rel) is not False:
+    if is_viewonly(rel) is not False:
         return
     owner = project.owner_of(rel)
     target = _target(project, rel)
@@ -745,7 +774,7 @@ def one_sided_back_populates(rel: RelationshipDecl, ctx: Context) -> Iterator[Di
     if len(namers) != 1:
         return
     namer = namers[0]
-    if _is_viewonly(namer) is not False:
+    if is_viewonly(namer) is not False:
         return
     # `namer` is itself named by another relationship of ours: the asymmetric case of SCL204
     for other in _all_relationships(project, owner):
@@ -961,14 +990,23 @@ def backref_name_collision(rel: RelationshipDecl, ctx: Context) -> Iterator[Diag
                      related=[(existing.path, existing.span, f"`{existing.symbol}` is declared here")])
 
 
+def _reports_overlap(project: Project, rel: RelationshipDecl, conflicts: List[RelationshipDecl]
+                     ) -> bool:
+    """Report a group of overlapping relationships once: on the one that conflicts with the
+    most others (the odd one out), the last declared on a tie."""
+    mine = (len(conflicts), _order(rel))
+    return all((len(_conflicts(project, o)), _order(o)) < mine for o in conflicts)
+
+
 def _overlap_message(rel: RelationshipDecl, others: List[RelationshipDecl],
                      columns: FrozenSet[Tuple[str, str]]) -> str:
     names = ", ".join(f"`{o.symbol}`" for o in others)
     shown = ", ".join(f"`{t}.{c}`" for t, c in sorted(columns))
-    keys = ",".join(sorted(o.attr for o in others))
-    return (f"`{rel.symbol}` and {names} both write {shown} but are not linked with "
-            f"`back_populates` (nor `viewonly` or `overlaps=\"{keys}\"`); SQLAlchemy warns at "
-            f"mapper configuration and the two sides are not kept in sync")
+    keys = ",".join(sorted({o.attr for o in others}))
+    both = "both write" if len(others) == 1 else "all write"
+    return (f"`{rel.symbol}` and {names} {both} {shown} but are not linked with "
+            f"`back_populates`, `viewonly` or `overlaps=\"{keys}\"`; SQLAlchemy warns at mapper "
+            f"configuration and silently lets them write conflicting values")
 
 
 @rule("SCL209", Severity.WARNING)
@@ -1028,15 +1066,16 @@ def overlapping_relationships(rel: RelationshipDecl, ctx: Context) -> Iterator[D
     are skipped.
     """
     project = ctx.project
-    conflicts = [o for o in _conflicts(project, rel) if _order(o) < _order(rel)]
-    if not conflicts:
+    conflicts = _conflicts(project, rel)
+    if not conflicts or not _reports_overlap(project, rel, conflicts):
         return
     if len(conflicts) == 1 and len(_conflicts(project, conflicts[0])) == 1 and _is_pair(
             project, rel, conflicts[0]):
         return  # SCL213
-    columns = _columns(project, rel)
+    shared: FrozenSet[Tuple[str, str]] = frozenset()
     for other in conflicts:
-        columns &= _columns(project, other)
+        shared |= _columns(project, other)
+    columns = _columns(project, rel) & shared
     yield ctx.report(rel.span, _overlap_message(rel, conflicts, columns),
                      related=[_where(o) for o in conflicts])
 
@@ -1091,8 +1130,8 @@ def unlinked_relationship_pair(rel: RelationshipDecl, ctx: Context) -> Iterator[
     ```
     """
     project = ctx.project
-    conflicts = [o for o in _conflicts(project, rel) if _order(o) < _order(rel)]
-    if len(conflicts) != 1:
+    conflicts = _conflicts(project, rel)
+    if len(conflicts) != 1 or not _reports_overlap(project, rel, conflicts):
         return
     other = conflicts[0]
     if len(_conflicts(project, other)) != 1 or not _is_pair(project, rel, other):
@@ -1149,26 +1188,26 @@ def self_referential_without_remote_side(rel: RelationshipDecl, ctx: Context) ->
     ```
     """
     project = ctx.project
-    if not _plain_self_referential(project, rel) or "remote_side" in rel.sa_kwargs:
-        return
     owner = project.owner_of(rel)
+    if not _plain_self_referential(project, rel) or not _remote_side_is_foreign_key(
+            project, owner, rel):
+        return
     partners = [r for r in _reverses(project, rel) if project.owner_of(r) is owner]
     if len(partners) != 1:
         return
     other = partners[0]
-    if not _plain_self_referential(project, other) or "remote_side" in other.sa_kwargs:
+    if not _plain_self_referential(project, other) or not _remote_side_is_foreign_key(
+            project, owner, other):
         return
     # report once, on the scalar (many-to-one) side; the first declared when that is unclear
-    if _is_scalar(rel) and _is_collection(other):
-        pass
-    elif _is_scalar(other) and _is_collection(rel):
-        return
-    elif _order(other) < _order(rel):
+    rel_is_many_to_one = _is_scalar(rel) and _is_collection(other)
+    other_is_many_to_one = _is_scalar(other) and _is_collection(rel)
+    if other_is_many_to_one or (not rel_is_many_to_one and _order(other) < _order(rel)):
         return
     pk = _pk_name(project, owner)
-    message = (f"`{rel.symbol}` and `{other.symbol}` refer to `{owner.name}` itself and neither "
-               f"sets `remote_side`, so both are one-to-many; SQLAlchemy raises `ArgumentError` "
-               f"{_CONFIGURE}")
+    message = (f"`{rel.symbol}` and `{other.symbol}` refer to `{owner.name}` itself and no "
+               f"`remote_side` marks either as the many-to-one side, so both are one-to-many; "
+               f"SQLAlchemy raises `ArgumentError` {_CONFIGURE}")
     if pk is not None and _is_scalar(rel):
         message += (f" (add `sa_relationship_kwargs={{\"remote_side\": \"{owner.name}.{pk}\"}}` "
                     f"to `{rel.symbol}`)")
@@ -1228,9 +1267,7 @@ def self_referential_many_to_many_without_joins(rel: RelationshipDecl, ctx: Cont
         )
     ```
     """
-    if "link_model" not in rel.kwargs or not rel.sa_kwargs_known or rel.has_star_kwargs:
-        return
-    if "sa_relationship" in rel.kwargs or "secondary" in rel.sa_kwargs:
+    if "link_model" not in rel.kwargs or _opaque(rel) or "secondary" in rel.sa_kwargs:
         return
     if "primaryjoin" in rel.sa_kwargs and "secondaryjoin" in rel.sa_kwargs:
         return
