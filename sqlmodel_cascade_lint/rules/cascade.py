@@ -1049,6 +1049,14 @@ def cascade_on_viewonly(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     yield ctx.report(span, message)
 
 
+def _null_failure(fk: FieldDecl) -> str:
+    """How the flush fails when the ORM sets a NOT NULL foreign key column to NULL."""
+    if fk.is_primary_key is True:
+        return (f"the flush fails with `AssertionError` (SQLAlchemy refuses to blank out the "
+                f"primary key column `{fk.symbol}`)")
+    return "the flush fails with `IntegrityError`"
+
+
 def _ondelete_phrase(value: str) -> str:
     return " ".join(value.split()).upper()
 
@@ -1133,7 +1141,7 @@ def ondelete_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> Ite
     assert ondelete_arg is not None
     if nullable is False:
         outcome = (f"the ORM sets the NOT NULL `{fk.symbol}` to NULL before deleting a `{rel.owner}`; "
-                   f"the flush fails with `IntegrityError`")
+                   f"{_null_failure(fk)}")
     else:
         effect = "never refuses the delete" if phrase in ("RESTRICT", "NO ACTION") else "never runs"
         outcome = (f"the ORM sets `{fk.symbol}` to NULL before deleting a `{rel.owner}`, so "
@@ -1517,7 +1525,9 @@ def not_null_foreign_key_without_delete_cascade(rel: RelationshipDecl, ctx: Cont
 
     ## When it breaks
     Flush: deleting a `Team` that has heroes fails with
-    `IntegrityError: NOT NULL constraint failed: hero.team_id`.
+    `IntegrityError: NOT NULL constraint failed: hero.team_id`, or, when the foreign key is
+    part of the primary key (an association object), with `AssertionError: Dependency rule
+    ... tried to blank-out primary key column`.
 
     ## Example
     ```python
@@ -1567,5 +1577,5 @@ def not_null_foreign_key_without_delete_cascade(rel: RelationshipDecl, ctx: Cont
         return
     message = (f"`{rel.symbol}` has no `delete` cascade and no `passive_deletes`, but `{fk.symbol}` is "
                f"NOT NULL: deleting a `{rel.owner}` that has children makes the ORM set `{fk.symbol}` "
-               f"to NULL; the flush fails with `IntegrityError`")
+               f"to NULL; {_null_failure(fk)}")
     yield ctx.report(rel.span, message, related=[(fk.path, fk.span, f"`{fk.symbol}` is declared here")])
