@@ -1137,8 +1137,6 @@ def ondelete_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> Ite
     if phrase == "SET NULL":
         return
     nullable = _nullable(fk)
-    ondelete_arg = fk.arg("ondelete")
-    assert ondelete_arg is not None
     if nullable is False:
         outcome = (f"the ORM sets the NOT NULL `{fk.symbol}` to NULL before deleting a `{rel.owner}`; "
                    f"{_null_failure(fk)}")
@@ -1147,7 +1145,7 @@ def ondelete_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> Ite
         outcome = (f"the ORM sets `{fk.symbol}` to NULL before deleting a `{rel.owner}`, so "
                    f"`ON DELETE {phrase}` {effect}; SQLAlchemy does it silently at flush")
     message = f"`{rel.symbol}` has neither a `delete` cascade nor `passive_deletes`, but `{fk.symbol}` has `ondelete=\"{ondelete}\"`: {outcome}"
-    yield ctx.report(rel.span, message, related=[(fk.path, ondelete_arg.span, f"`{fk.symbol}` is declared here")])
+    yield ctx.report(rel.span, message, related=[(fk.path, fk.span, f"`{fk.symbol}` is declared here")])
 
 
 @rule("SCL113", Severity.WARNING)
