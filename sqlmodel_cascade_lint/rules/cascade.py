@@ -128,8 +128,12 @@ def _partner_is_scalar(rel: RelationshipDecl, ctx: Context) -> bool:
     return partner.annotation.target is not UNKNOWN and not partner.annotation.is_collection
 
 
-def _child_foreign_key(rel: RelationshipDecl, ctx: Context) -> Optional[FieldDecl]:
-    """The foreign key column on the target that a one-to-many relationship joins on."""
+def _child_foreign_key(rel: RelationshipDecl, ctx: Context) -> Optional[Tuple[FieldDecl, str]]:
+    """The foreign key column on the target that a one-to-many relationship joins on.
+
+    Returns the field and its name as `Target.column` (the field may be declared on a base
+    class of the target).
+    """
     if "primaryjoin" in rel.sa_kwargs:
         return None
     owner = ctx.project.owner_of(rel)
@@ -154,7 +158,7 @@ def _child_foreign_key(rel: RelationshipDecl, ctx: Context) -> Optional[FieldDec
     fk = backward[0]
     if fk.field.sa_column is not None or fk.field.has_star_kwargs or fk.field.foreign_key is None:
         return None
-    return fk.field
+    return fk.field, f"{target.name}.{fk.field.name}"
 
 
 def _ondelete(field: FieldDecl) -> Any:
@@ -349,14 +353,14 @@ def invalid_cascade_element(rel: RelationshipDecl, ctx: Context) -> Iterator[Dia
         else:
             suggestion, exact = None, False
         what = "contains a comma" if isinstance(token, str) and "," in token else "is not a cascade token"
-        message = (f"`{rel.symbol}` has cascade element {_quote(token) if isinstance(token, str) else f'`{element.source}`'}"
-                   f" that {what}: list elements are not split or stripped; SQLAlchemy raises "
+        shown = _quote(token) if isinstance(token, str) else f"`{element.source}`"
+        message = (f"`{rel.symbol}` has cascade element {shown} that {what}: list elements are not split or stripped; SQLAlchemy raises "
                    f"`ArgumentError` when `{rel.owner}` is defined")
         fix = None
         if suggestion is not None:
             parts = suggestion.split(", ")
-            message += f" (did you mean {', '.join(repr(p).replace(chr(39), chr(34)) for p in parts)}?)"
             text = ", ".join(f'"{p}"' for p in parts)
+            message += f" (did you mean {text}?)"
             fix = Fix(f"Replace `{element.source}` with `{text}`", (Edit(element.span, text),),
                       applicability="safe" if exact else "unsafe")
         yield ctx.report(element.span, message, fix=fix)
@@ -1049,6 +1053,14 @@ def cascade_on_viewonly(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     yield ctx.report(span, message)
 
 
+def _null_failure(fk: FieldDecl, symbol: str) -> str:
+    """How the flush fails when the ORM sets a NOT NULL foreign key column to NULL."""
+    if fk.is_primary_key is True:
+        return (f"the flush fails with `AssertionError` (SQLAlchemy refuses to blank out the "
+                f"primary key column `{symbol}`)")
+    return "the flush fails with `IntegrityError`"
+
+
 def _ondelete_phrase(value: str) -> str:
     return " ".join(value.split()).upper()
 
@@ -1119,9 +1131,10 @@ def ondelete_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> Ite
     passive = passive_deletes(rel)
     if cascade is UNKNOWN or passive is UNKNOWN or "delete" in cascade or passive:
         return
-    fk = _child_foreign_key(rel, ctx)
-    if fk is None:
+    found = _child_foreign_key(rel, ctx)
+    if found is None:
         return
+    fk, symbol = found
     ondelete = _ondelete(fk)
     if not isinstance(ondelete, str) or _ondelete_phrase(ondelete) not in ONDELETE_ACTIONS:
         return
@@ -1129,17 +1142,15 @@ def ondelete_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> Ite
     if phrase == "SET NULL":
         return
     nullable = _nullable(fk)
-    ondelete_arg = fk.arg("ondelete")
-    assert ondelete_arg is not None
     if nullable is False:
-        outcome = (f"the ORM sets the NOT NULL `{fk.symbol}` to NULL before deleting a `{rel.owner}`; "
-                   f"the flush fails with `IntegrityError`")
+        outcome = (f"the ORM sets the NOT NULL `{symbol}` to NULL before deleting a `{rel.owner}`; "
+                   f"{_null_failure(fk, symbol)}")
     else:
         effect = "never refuses the delete" if phrase in ("RESTRICT", "NO ACTION") else "never runs"
-        outcome = (f"the ORM sets `{fk.symbol}` to NULL before deleting a `{rel.owner}`, so "
+        outcome = (f"the ORM sets `{symbol}` to NULL before deleting a `{rel.owner}`, so "
                    f"`ON DELETE {phrase}` {effect}; SQLAlchemy does it silently at flush")
-    message = f"`{rel.symbol}` has neither a `delete` cascade nor `passive_deletes`, but `{fk.symbol}` has `ondelete=\"{ondelete}\"`: {outcome}"
-    yield ctx.report(rel.span, message, related=[(fk.path, ondelete_arg.span, f"`{fk.symbol}` is declared here")])
+    message = f"`{rel.symbol}` has neither a `delete` cascade nor `passive_deletes`, but `{symbol}` has `ondelete=\"{ondelete}\"`: {outcome}"
+    yield ctx.report(rel.span, message, related=[(fk.path, fk.span, f"`{fk.symbol}` is declared here")])
 
 
 @rule("SCL113", Severity.WARNING)
@@ -1205,15 +1216,16 @@ def passive_deletes_without_ondelete(rel: RelationshipDecl, ctx: Context) -> Ite
         return
     if ctx.project.direction_of(rel) is not Direction.ONE_TO_MANY:
         return
-    fk = _child_foreign_key(rel, ctx)
-    if fk is None or _ondelete(fk) is not None:
+    found = _child_foreign_key(rel, ctx)
+    if found is None or _ondelete(found[0]) is not None:
         return
+    fk, symbol = found
     arg = _option_arg(rel, "passive_deletes", "passive_deletes")
     assert arg is not None
-    message = (f"`{rel.symbol}` has `passive_deletes`, but `{fk.symbol}` has no `ondelete`: "
+    message = (f"`{rel.symbol}` has `passive_deletes`, but `{symbol}` has no `ondelete`: "
                f"children that are not loaded are left to a database rule that does not exist; "
                f"deleting a `{rel.owner}` fails at flush with `IntegrityError` when foreign keys "
-               f"are enforced, and leaves dangling `{fk.symbol}` values when they are not")
+               f"are enforced, and leaves dangling `{symbol}` values when they are not")
     yield ctx.report(arg.value.span, message,
                      related=[(fk.path, fk.span, f"`{fk.symbol}` is declared here")])
 
@@ -1517,7 +1529,9 @@ def not_null_foreign_key_without_delete_cascade(rel: RelationshipDecl, ctx: Cont
 
     ## When it breaks
     Flush: deleting a `Team` that has heroes fails with
-    `IntegrityError: NOT NULL constraint failed: hero.team_id`.
+    `IntegrityError: NOT NULL constraint failed: hero.team_id`, or, when the foreign key is
+    part of the primary key (an association object), with `AssertionError: Dependency rule
+    ... tried to blank-out primary key column`.
 
     ## Example
     ```python
@@ -1562,10 +1576,11 @@ def not_null_foreign_key_without_delete_cascade(rel: RelationshipDecl, ctx: Cont
     passive = passive_deletes(rel)
     if cascade is UNKNOWN or passive is UNKNOWN or "delete" in cascade or passive:
         return
-    fk = _child_foreign_key(rel, ctx)
-    if fk is None or _ondelete(fk) is not None or _nullable(fk) is not False:
+    found = _child_foreign_key(rel, ctx)
+    if found is None or _ondelete(found[0]) is not None or _nullable(found[0]) is not False:
         return
-    message = (f"`{rel.symbol}` has no `delete` cascade and no `passive_deletes`, but `{fk.symbol}` is "
-               f"NOT NULL: deleting a `{rel.owner}` that has children makes the ORM set `{fk.symbol}` "
-               f"to NULL; the flush fails with `IntegrityError`")
+    fk, symbol = found
+    message = (f"`{rel.symbol}` has no `delete` cascade and no `passive_deletes`, but `{symbol}` is "
+               f"NOT NULL: deleting a `{rel.owner}` that has children makes the ORM set `{symbol}` "
+               f"to NULL; {_null_failure(fk, symbol)}")
     yield ctx.report(rel.span, message, related=[(fk.path, fk.span, f"`{fk.symbol}` is declared here")])
