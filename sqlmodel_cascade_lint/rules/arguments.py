@@ -169,6 +169,11 @@ def unknown_relationship_parameter(rel: RelationshipDecl, ctx: Context) -> Itera
                         f"`sa_relationship_kwargs={{\"{name}\": ...}}`")
         elif name == "dynamic":
             message += "; for a dynamic collection use `sa_relationship_kwargs={\"lazy\": \"dynamic\"}`"
+        elif name in DATACLASS_ONLY_KWARGS:
+            message += ("; a relationship needs no default: a list starts empty and a single "
+                        "object starts as `None`")
+        elif name in ("ondelete", "foreign_key"):
+            message += f"; `{name}` belongs to the foreign key column's `Field()`"
         else:
             guess = _closest(name, RELATIONSHIP_PARAMETERS, _USABLE_KWARGS)
             if guess in RELATIONSHIP_PARAMETERS:
