@@ -525,9 +525,9 @@ def noload_lazy(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     `"select"`/`"selectin"` to load.
 
     ## When it breaks
-    Silently wrong data at load time. On SQLAlchemy 2.1, `SADeprecationWarning: The ``noload``
-    loader strategy is deprecated ...` at the first query (mapper configuration); no warning on
-    2.0.
+    Silent on SQLAlchemy 2.0: related objects are never loaded. Mapper configuration on
+    SQLAlchemy 2.1: `SADeprecationWarning: The ``noload`` loader strategy is deprecated ...` at
+    the first query.
 
     ## Example
     ```python
@@ -605,7 +605,7 @@ def write_only_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> I
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
-        team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+        team_id: int | None = Field(default=None, foreign_key="team.id")
     ```
 
     ## Use instead
@@ -945,6 +945,8 @@ def non_bool_flag(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
             continue
         if arg.name == "passive_deletes" and value == "all":
             continue
+        if arg.name == "uselist" and _scalar_annotation(rel):
+            continue  # the annotation decides (SCL415 territory)
         where = f"`{spelled}{arg.value.source}`"
         if arg.name == "passive_deletes" and value.strip().lower() == "all":
             why = "only the exact string `\"all\"` has a meaning, and other strings are only tested for truth"
