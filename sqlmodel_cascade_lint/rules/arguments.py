@@ -53,8 +53,12 @@ def _uses_sa_relationship(rel: RelationshipDecl) -> bool:
 
 
 def _option(rel: RelationshipDecl, name: str) -> Optional[Arg]:
-    """The `sa_relationship_kwargs` entry `name`, unless `sa_relationship=` replaces it all."""
-    if _uses_sa_relationship(rel):
+    """The `sa_relationship_kwargs` entry `name`, unless `sa_relationship=` replaces it all.
+
+    None also for a relationship without annotation: its class cannot even be defined
+    (`KeyError`, another rule's finding), so nothing later applies.
+    """
+    if _uses_sa_relationship(rel) or rel.annotation is None:
         return None
     return rel.option(name)
 
@@ -1006,7 +1010,7 @@ def sa_relationship_args_target(rel: RelationshipDecl, ctx: Context) -> Iterator
         team_id: int | None = Field(default=None, foreign_key="team.id")
     ```
     """
-    if _uses_sa_relationship(rel):
+    if _uses_sa_relationship(rel) or rel.annotation is None:
         return
     arg = rel.param("sa_relationship_args")
     if arg is None or not isinstance(arg.value.value, tuple) or not arg.value.value:
