@@ -1029,6 +1029,8 @@ def sa_relationship_args_target(rel: RelationshipDecl, ctx: Context) -> Iterator
             cls = ctx.project.resolve_name(module, value.dotted)
     if cls is UNRESOLVED or not hasattr(cls, "name") or ctx.project.is_table(cls) is not True:
         return
+    if isinstance(value, NameRef) and cls.path == rel.path and cls.span.line > rel.span.line:
+        return  # not defined yet: a NameError at class definition, not this mistake
     yield ctx.report(
         first.span,
         f"`sa_relationship_args` of `{rel.symbol}` starts with the model class `{cls.name}`, which "
