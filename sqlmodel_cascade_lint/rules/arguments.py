@@ -53,8 +53,12 @@ def _uses_sa_relationship(rel: RelationshipDecl) -> bool:
 
 
 def _option(rel: RelationshipDecl, name: str) -> Optional[Arg]:
-    """The `sa_relationship_kwargs` entry `name`, unless `sa_relationship=` replaces it all."""
-    if _uses_sa_relationship(rel):
+    """The `sa_relationship_kwargs` entry `name`, unless `sa_relationship=` replaces it all.
+
+    None also for a relationship without annotation: its class cannot even be defined
+    (`KeyError`, another rule's finding), so nothing later applies.
+    """
+    if _uses_sa_relationship(rel) or rel.annotation is None:
         return None
     return rel.option(name)
 
@@ -169,6 +173,11 @@ def unknown_relationship_parameter(rel: RelationshipDecl, ctx: Context) -> Itera
                         f"`sa_relationship_kwargs={{\"{name}\": ...}}`")
         elif name == "dynamic":
             message += "; for a dynamic collection use `sa_relationship_kwargs={\"lazy\": \"dynamic\"}`"
+        elif name in DATACLASS_ONLY_KWARGS:
+            message += ("; a relationship needs no default: a list starts empty and a single "
+                        "object starts as `None`")
+        elif name in ("ondelete", "foreign_key"):
+            message += f"; `{name}` belongs to the foreign key column's `Field()`"
         else:
             guess = _closest(name, RELATIONSHIP_PARAMETERS, _USABLE_KWARGS)
             if guess in RELATIONSHIP_PARAMETERS:
@@ -520,9 +529,9 @@ def noload_lazy(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     `"select"`/`"selectin"` to load.
 
     ## When it breaks
-    Silently wrong data at load time. On SQLAlchemy 2.1, `SADeprecationWarning: The ``noload``
-    loader strategy is deprecated ...` at the first query (mapper configuration); no warning on
-    2.0.
+    Silent on SQLAlchemy 2.0: related objects are never loaded. Mapper configuration on
+    SQLAlchemy 2.1: `SADeprecationWarning: The ``noload`` loader strategy is deprecated ...` at
+    the first query.
 
     ## Example
     ```python
@@ -600,7 +609,7 @@ def write_only_without_passive_deletes(rel: RelationshipDecl, ctx: Context) -> I
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
-        team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+        team_id: int | None = Field(default=None, foreign_key="team.id")
     ```
 
     ## Use instead
@@ -940,6 +949,8 @@ def non_bool_flag(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
             continue
         if arg.name == "passive_deletes" and value == "all":
             continue
+        if arg.name == "uselist" and _scalar_annotation(rel):
+            continue  # the annotation decides (SCL415 territory)
         where = f"`{spelled}{arg.value.source}`"
         if arg.name == "passive_deletes" and value.strip().lower() == "all":
             why = "only the exact string `\"all\"` has a meaning, and other strings are only tested for truth"
@@ -999,7 +1010,7 @@ def sa_relationship_args_target(rel: RelationshipDecl, ctx: Context) -> Iterator
         team_id: int | None = Field(default=None, foreign_key="team.id")
     ```
     """
-    if _uses_sa_relationship(rel):
+    if _uses_sa_relationship(rel) or rel.annotation is None:
         return
     arg = rel.param("sa_relationship_args")
     if arg is None or not isinstance(arg.value.value, tuple) or not arg.value.value:
@@ -1018,6 +1029,8 @@ def sa_relationship_args_target(rel: RelationshipDecl, ctx: Context) -> Iterator
             cls = ctx.project.resolve_name(module, value.dotted)
     if cls is UNRESOLVED or not hasattr(cls, "name") or ctx.project.is_table(cls) is not True:
         return
+    if isinstance(value, NameRef) and cls.path == rel.path and cls.span.line > rel.span.line:
+        return  # not defined yet: a NameError at class definition, not this mistake
     yield ctx.report(
         first.span,
         f"`sa_relationship_args` of `{rel.symbol}` starts with the model class `{cls.name}`, which "
