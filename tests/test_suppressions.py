@@ -67,9 +67,14 @@ def test_directive_forms() -> None:
     assert found[3].span.column == text.splitlines()[2].index("# noqa") + 1
 
 
+PAIR = '    heroes: List[Hero] = Relationship(back_populates="team")\n'  # completes Hero.team's pair
+
+
 def _lint(tmp_path: Path, body: str, select: Optional[Set[str]] = None, **kw) -> List[str]:
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
     path = tmp_path / "m.py"
+    if "heroes" not in body:
+        body += PAIR
     path.write_text(HEAD + body, encoding="utf-8")
     result = lint([path], Options(select=select, **kw), project_paths=[path])
     return [f"{d.span.line}:{d.code}" for d in result.diagnostics]
@@ -131,24 +136,24 @@ def test_unused_noqa_fix(tmp_path: Path) -> None:
     body = ('    name: str = ""  # noqa: SCL101\n'
             '    motto: str = ""  # noqa: E501, SCL101\n'
             '    slogan: str = ""  # noqa: SCL101 kept for the old checker\n')
-    path.write_text(HEAD + body, encoding="utf-8")
+    path.write_text(HEAD + body + PAIR, encoding="utf-8")
     result = lint([path], Options(select=ALL), project_paths=[path])
     assert [d.code for d in result.diagnostics] == ["SCL004"] * 3
     fixed, applied = apply_fixes(path.read_text(encoding="utf-8"), result.diagnostics)
     assert len(applied) == 3
     assert fixed == HEAD + ('    name: str = ""\n'
                             '    motto: str = ""  # noqa: E501\n'
-                            '    slogan: str = ""  # kept for the old checker\n')
+                            '    slogan: str = ""  # kept for the old checker\n') + PAIR
 
 
 def test_cli_fix_removes_unused_noqa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[tool.sqlmodel-cascade-lint]\nextend-select = ["SCL004"]\n',
                                              encoding="utf-8")
-    (tmp_path / "m.py").write_text(HEAD + '    name: str = ""  # noqa: SCL101\n', encoding="utf-8")
+    (tmp_path / "m.py").write_text(HEAD + '    name: str = ""  # noqa: SCL101\n' + PAIR, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", "--fix"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "m.py").read_text(encoding="utf-8") == HEAD + '    name: str = ""\n'
+    assert (tmp_path / "m.py").read_text(encoding="utf-8") == HEAD + '    name: str = ""\n' + PAIR
 
 
 def test_comment_scanner_agrees_with_tokenize() -> None:
