@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 sys.path.insert(0, str(ROOT))
 
-from sqlmodel_cascade_lint.ruledocs import DOCS_DIR, pages  # noqa: E402
+from sqlmodel_cascade_lint.ruledocs import DOCS_DIR, pages, readme_with_table  # noqa: E402
 from sqlmodel_cascade_lint.rules import load_rules  # noqa: E402
 
 
@@ -40,6 +41,9 @@ def problems(folder: Path) -> List[str]:
         for path in sorted(folder.glob("SCL*.md")):
             if path.name not in want:
                 out.append(f"{path} documents a rule that does not exist")
+    readme = README.read_text(encoding="utf-8")
+    if readme_with_table(readme, load_rules()) != readme:
+        out.append(f"the rule table in {README} is out of date")
     return out
 
 
@@ -56,6 +60,11 @@ def write(folder: Path) -> List[str]:
         if path.name not in want:
             path.unlink()
             changed.append(f"{path} (removed)")
+    readme = README.read_text(encoding="utf-8")
+    updated = readme_with_table(readme, load_rules())
+    if updated != readme:
+        README.write_text(updated, encoding="utf-8", newline="\n")
+        changed.append(str(README))
     return changed
 
 
