@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Fix, Severity
 from sqlmodel_cascade_lint.facts import UNKNOWN, Arg, ClassDecl, FieldDecl, NameRef, RelationshipDecl, Span
@@ -1067,6 +1067,33 @@ def _link_class(project: Project, rel: RelationshipDecl) -> Any:
     return found if isinstance(found, ClassDecl) else UNRESOLVED
 
 
+def _link_model_users(project: Project) -> Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]]:
+    """id(link class) -> [(relationship using it as link_model, (owner table, target table))]."""
+    cached = project.__dict__.get("_link_model_users")
+    if cached is not None:
+        return cached
+    out: Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]] = {}
+    for owner, rel in project.relationships():
+        if "link_model" not in rel.kwargs:
+            continue
+        if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
+            continue
+        if {"secondary", "primaryjoin", "secondaryjoin", "foreign_keys"} & set(rel.sa_kwargs):
+            continue
+        if project.is_table(owner) is not True:
+            continue
+        link = _link_class(project, rel)
+        target = project.target_class(rel)
+        if link is UNRESOLVED or target is UNRESOLVED:
+            continue
+        own, other = project.tablename(owner), project.tablename(target)
+        if not isinstance(own, str) or not isinstance(other, str) or own == other:
+            continue
+        out.setdefault(id(link), []).append((rel, (own, other)))
+    project.__dict__["_link_model_users"] = out
+    return out
+
+
 @rule("SCL311", Severity.ERROR)
 def link_model_foreign_keys(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for link models whose foreign keys do not point once at each related table.
@@ -1137,21 +1164,7 @@ def link_model_foreign_keys(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic
     fks, complete = project.foreign_keys(cls)
     if not complete:
         return
-    users = []
-    for owner, rel in project.relationships():
-        if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
-            continue
-        if {"secondary", "primaryjoin", "secondaryjoin", "foreign_keys"} & set(rel.sa_kwargs):
-            continue
-        if project.is_table(owner) is not True or _link_class(project, rel) is not cls:
-            continue
-        target = project.target_class(rel)
-        if target is UNRESOLVED:
-            continue
-        tables = (project.tablename(owner), project.tablename(target))
-        if not all(isinstance(t, str) for t in tables) or tables[0] == tables[1]:
-            continue
-        users.append((rel, tables))
+    users = list(_link_model_users(project).get(id(cls), []))
     if not users:
         return
     users.sort(key=lambda pair: (pair[0].path, pair[0].span.line))
