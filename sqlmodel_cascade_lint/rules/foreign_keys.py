@@ -391,7 +391,7 @@ def malformed_foreign_key(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]
             yield ctx.report(
                 arg.value.span,
                 f"`foreign_key={arg.value.source}` of `{decl.symbol}` is not a string; SQLModel fails "
-                f"with a bare `AssertionError` when `{decl.owner}` is defined",
+                f"with a bare `AssertionError` when `{owners[0].name}` is defined",
             )
         return
     if value == "":
@@ -436,7 +436,7 @@ def _foreign_key_name(decl: FieldDecl, arg: Arg, value: NameRef, owners: List[Cl
     if not isinstance(cls, ClassDecl) or project.is_model(cls) is not True:
         return
     message = (f"`foreign_key={value.dotted}` of `{decl.symbol}` is a column attribute, not a "
-               f"string; SQLModel fails with a bare `AssertionError` when `{decl.owner}` is defined")
+               f"string; SQLModel fails with a bare `AssertionError` when `{owners[0].name}` is defined")
     fix = None
     parts = value.dotted.split(".")
     table = project.tablename(cls)
@@ -668,11 +668,12 @@ def set_null_on_non_nullable(decl: FieldDecl, ctx: Context) -> Iterator[Diagnost
         decl.annotation is None or decl.annotation.target not in _NOT_NULL_TYPES
     ):
         return  # a type alias may stand for an Optional type
-    if not tables_with_column(ctx.project, decl):
+    owners = tables_with_column(ctx.project, decl)
+    if not owners:
         return
     table = found[1].split(".")[0]
     if value == "SET NULL":
-        when = f"SQLModel raises `RuntimeError` when `{decl.owner}` is defined"
+        when = f"SQLModel raises `RuntimeError` when `{owners[0].name}` is defined"
     else:
         when = (f"deleting a referenced `{table}` row makes the flush fail with `IntegrityError` "
                 "(NOT NULL constraint)")
@@ -697,6 +698,28 @@ def _partner_of(project: Project, rel: RelationshipDecl) -> Any:
         if back_populates_of(other) == rel.attr and other.target == rel.owner:
             return other
     return UNRESOLVED
+
+
+def _no_path(project: Project, rel: RelationshipDecl) -> bool:
+    """Whether the relationship's two tables have no foreign key to each other (nor to itself)."""
+    direction = project.direction_of(rel)
+    if direction is Direction.NO_PATH:
+        return True
+    if direction is Direction.MANY_TO_MANY or direction is Direction.AMBIGUOUS:
+        return False
+    # direction_of trusts remote_side on self-referential relationships; the join still needs a key
+    if not rel.sa_kwargs_known or rel.has_star_kwargs or rel.positional:
+        return False
+    if {"sa_relationship", "link_model"} & set(rel.kwargs):
+        return False
+    if {"secondary", "primaryjoin", "foreign_keys"} & set(rel.sa_kwargs):
+        return False
+    owner = project.owner_of(rel)
+    target = project.target_class(rel)
+    if target is UNRESOLVED or project.tablename(owner) != project.tablename(target):
+        return False
+    paths = project.fk_paths(owner, target)
+    return paths is not UNKNOWN and not paths[0] and not paths[1]
 
 
 @rule("SCL307", Severity.ERROR)
@@ -751,7 +774,7 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     on the side declared first.
     """
     project = ctx.project
-    if project.direction_of(rel) is not Direction.NO_PATH:
+    if not _no_path(project, rel):
         return
     owner = project.owner_of(rel)
     target = project.target_class(rel)
@@ -764,7 +787,7 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
         link = partner.param("link_model")
         if link is not None:
             hint = f" (`{partner.symbol}` has `link_model={link.value.source}`; add it here too)"
-        elif project.direction_of(partner) is Direction.NO_PATH:
+        elif _no_path(project, partner):
             if (partner.path, partner.span.line) < (rel.path, rel.span.line):
                 return
             related.append((partner.path, partner.span, f"`{partner.symbol}` is declared here"))
@@ -772,15 +795,18 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     if not hint:
         for cls, table, other in ((owner, other_table, target), (target, own_table, owner)):
             columns, _ = project.columns(cls)
-            column = columns.get(f"{table}_id")
+            column = columns.get("parent_id" if own_table == other_table else f"{table}_id")
             pk = _primary_key(project, other)
             if column is not None and column.foreign_key is None and pk is not None:
                 hint = f" (did you mean `Field(foreign_key=\"{table}.{pk}\")` on `{column.symbol}`?)"
                 break
+    if own_table == other_table:
+        what = f"`{own_table}` to itself, but `{own_table}` has no foreign key to itself"
+    else:
+        what = f"`{own_table}` and `{other_table}`, but neither table has a foreign key to the other"
     yield ctx.report(
         rel.span,
-        f"`{rel.symbol}` joins `{own_table}` and `{other_table}`, but neither table has a foreign "
-        f"key to the other{hint}; SQLAlchemy raises `NoForeignKeysError` {_CONFIGURE}",
+        f"`{rel.symbol}` joins {what}{hint}; SQLAlchemy raises `NoForeignKeysError` {_CONFIGURE}",
         related=related,
     )
 
