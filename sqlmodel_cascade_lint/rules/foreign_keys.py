@@ -898,6 +898,9 @@ def ambiguous_foreign_keys(rel: RelationshipDecl, ctx: Context) -> Iterator[Diag
 
 
 def _own_metadata(project: Project, cls: ClassDecl) -> bool:
+    """Whether the class may not add a plain table to SQLModel's shared MetaData."""
+    if cls.span.column > len("class ") + 1 or "__abstract__" in cls.attributes:
+        return True  # indented: defined under `if`/`try`, maybe as an alternative
     classes, complete = project.mro(cls)
     if not complete:
         return True
@@ -963,8 +966,8 @@ def duplicate_table_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     imports the other (directly or through other modules, including package `__init__` files), or
     some module of the project imports both. Separate scripts that each define a `hero` table
     (tutorials, examples) are not reported. Imports under `TYPE_CHECKING` do not count.
-    Classes defined inside functions, two classes of the same name in one module (often
-    alternatives under `if`), classes with `__table_args__` (which may say
+    Classes defined inside functions or under `if`/`try` (often alternatives), two classes of the
+    same name in one module, abstract classes, classes with `__table_args__` (which may say
     `extend_existing=True`) or their own metadata or registry, and subclasses of each other are
     not checked.
     """
@@ -1054,8 +1057,8 @@ def model_without_primary_key(cls: ClassDecl, ctx: Context) -> Iterator[Diagnost
 
     ## Known problems
     Silent when a column may come from somewhere the linter cannot read: a base class outside
-    the project, `sa_column=`, `sa_column_kwargs=`, `**kwargs`, `__table_args__`, `__table__` or
-    `__mapper_args__`.
+    the project, `sa_column=`, `sa_column_kwargs=`, `**kwargs`, `__table_args__`, `__table__`,
+    `__mapper_args__` or `__abstract__`.
     """
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
@@ -1064,7 +1067,7 @@ def model_without_primary_key(cls: ClassDecl, ctx: Context) -> Iterator[Diagnost
     if not complete:
         return
     for current in classes:
-        if current.table_args or {"__table__", "__mapper_args__"} & set(current.attributes):
+        if current.table_args or {"__table__", "__mapper_args__", "__abstract__"} & set(current.attributes):
             return
     columns, complete = project.columns(cls)
     if not complete:
