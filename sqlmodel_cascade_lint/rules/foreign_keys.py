@@ -728,8 +728,8 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
 
     ## Why is this bad?
     SQLAlchemy builds a relationship's join from the foreign keys between the two tables. When
-    neither table has a foreign key to the other (the `_id` column lacks `foreign_key=`, or
-    `link_model` is given on only one side of a many-to-many), there is nothing to join on.
+    neither table has a foreign key to the other (the `_id` column lacks `foreign_key=`), there
+    is nothing to join on.
 
     ## When it breaks
     Mapper configuration (the first query or the first instantiation of a model):
@@ -770,7 +770,8 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     Silent when a foreign key between the tables cannot be read (`__table_args__`, a computed
     `foreign_key`, a base class outside the project) or when the relationship has `primaryjoin`.
     When one of the tables has a broken foreign key (empty, without a dot, naming an unknown
-    table), SCL301 or SCL303 reports that key instead. A `back_populates` pair is reported once,
+    table), SCL301 or SCL303 reports that key instead; a many-to-many whose partner has
+    `link_model` while this side has none is SCL433's finding. A `back_populates` pair is reported once,
     on the side declared first.
     """
     project = ctx.project
@@ -784,10 +785,9 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     related = []
     hint = ""
     if partner is not UNRESOLVED:
-        link = partner.param("link_model")
-        if link is not None:
-            hint = f" (`{partner.symbol}` has `link_model={link.value.source}`; add it here too)"
-        elif _no_path(project, partner):
+        if partner.param("link_model") is not None or "secondary" in partner.sa_kwargs:
+            return  # link_model on one side only: SCL433 reports it
+        if _no_path(project, partner):
             if (partner.path, partner.span.line) < (rel.path, rel.span.line):
                 return
             related.append((partner.path, partner.span, f"`{partner.symbol}` is declared here"))
