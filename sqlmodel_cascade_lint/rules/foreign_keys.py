@@ -53,7 +53,10 @@ def _column_names(project: Project, cls: ClassDecl) -> Any:
     for decl in columns.values():
         if decl.sa_column is not None or decl.has_star_kwargs or "sa_column_kwargs" in decl.kwargs:
             return UNKNOWN
-    return set(columns)
+    names = set(columns)
+    for current in project.mro(cls)[0]:
+        names.update(current.attributes)  # `uid = Column(...)` without annotation is mapped too
+    return names
 
 
 def _primary_key(project: Project, cls: ClassDecl) -> Optional[str]:
@@ -769,6 +772,8 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     ## Known problems
     Silent when a foreign key between the tables cannot be read (`__table_args__`, a computed
     `foreign_key`, a base class outside the project) or when the relationship has `primaryjoin`.
+    A foreign key in a plain `Column` assigned to a `ClassVar` is not seen, so such a model may be
+    reported by mistake.
     When one of the tables has a broken foreign key (empty, without a dot, naming an unknown
     table), SCL301 or SCL303 reports that key instead; a many-to-many whose partner has
     `link_model` while this side has none is SCL433's finding. A `back_populates` pair is reported once,
@@ -1058,7 +1063,8 @@ def model_without_primary_key(cls: ClassDecl, ctx: Context) -> Iterator[Diagnost
     ## Known problems
     Silent when a column may come from somewhere the linter cannot read: a base class outside
     the project, `sa_column=`, `sa_column_kwargs=`, `**kwargs`, `__table_args__`, `__table__`,
-    `__mapper_args__` or `__abstract__`.
+    `__mapper_args__` or `__abstract__`, or any other name bound in the class body (a `ClassVar`
+    holding a `Column`, but also a method).
     """
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
@@ -1069,6 +1075,9 @@ def model_without_primary_key(cls: ClassDecl, ctx: Context) -> Iterator[Diagnost
     for current in classes:
         if current.table_args or {"__table__", "__mapper_args__", "__abstract__"} & set(current.attributes):
             return
+        known = {f.name for f in current.fields} | {r.attr for r in current.relationships}
+        if any(a not in known and not a.startswith("__") for a in current.attributes):
+            return  # e.g. `id: ClassVar[Column] = Column(Integer, primary_key=True)`, or a method
     columns, complete = project.columns(cls)
     if not complete:
         return
