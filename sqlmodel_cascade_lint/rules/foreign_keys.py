@@ -438,8 +438,7 @@ def _foreign_key_name(decl: FieldDecl, arg: Arg, value: NameRef, owners: List[Cl
     cls = project.resolve_name(module, value.first)
     if not isinstance(cls, ClassDecl) or project.is_model(cls) is not True:
         return
-    message = (f"`foreign_key={value.dotted}` of `{decl.symbol}` is a column attribute, not a "
-               f"string; SQLModel fails with a bare `AssertionError` when `{owners[0].name}` is defined")
+    message = f"`foreign_key={value.dotted}` of `{decl.symbol}` is a column attribute, not a string"
     fix = None
     parts = value.dotted.split(".")
     table = project.tablename(cls)
@@ -447,6 +446,7 @@ def _foreign_key_name(decl: FieldDecl, arg: Arg, value: NameRef, owners: List[Cl
         text = f"{table}.{parts[1]}"
         message += f" (did you mean `{_quote(text)}`?)"
         fix = Fix(f"Replace `{value.dotted}` with `{_quote(text)}`", (Edit(arg.value.span, _quote(text)),))
+    message += f"; SQLModel fails with a bare `AssertionError` when `{owners[0].name}` is defined"
     yield ctx.report(arg.value.span, message, fix=fix)
 
 
@@ -678,8 +678,8 @@ def set_null_on_non_nullable(decl: FieldDecl, ctx: Context) -> Iterator[Diagnost
     if value == "SET NULL":
         when = f"SQLModel raises `RuntimeError` when `{owners[0].name}` is defined"
     else:
-        when = (f"deleting a referenced `{table}` row makes the flush fail with `IntegrityError` "
-                "(NOT NULL constraint)")
+        when = (f"when a referenced `{table}` row is deleted, the database cannot write NULL into it "
+                "and the flush fails with `IntegrityError`")
     yield ctx.report(
         arg.value.span,
         f"`ondelete={_quote(value)}` on `{decl.symbol}`, which is not nullable; {when}",
