@@ -970,7 +970,9 @@ def duplicate_table_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     Two modules are only checked against each other when they run in the same process: one
     imports the other (directly or through other modules, including package `__init__` files), or
     some module of the project imports both. Separate scripts that each define a `hero` table
-    (tutorials, examples) are not reported. Imports under `TYPE_CHECKING` do not count.
+    (tutorials, examples) are not reported. Imports under `TYPE_CHECKING` do not count, and a
+    module that mentions no model at all (a plain `main.py` importing two model modules) is not
+    read, so the connection it makes is not seen.
     Classes defined inside functions or under `if`/`try` (often alternatives), two classes of the
     same name in one module, abstract classes, classes with `__table_args__` (which may say
     `extend_existing=True`) or their own metadata or registry, and subclasses of each other are
