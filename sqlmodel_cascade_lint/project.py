@@ -343,6 +343,8 @@ class Project:
         """The relationship's direction as SQLAlchemy will compute it, or UNKNOWN."""
         if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
             return UNKNOWN
+        if "sa_relationship_args" in rel.kwargs:  # the first one is passed as `secondary`
+            return UNKNOWN
         if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs:
             return Direction.MANY_TO_MANY
         if rel.positional:

@@ -667,6 +667,8 @@ def set_null_on_non_nullable(decl: FieldDecl, ctx: Context) -> Iterator[Diagnost
     value = arg.value.value
     if not isinstance(value, str) or value.upper() != "SET NULL" or decl.nullable is not False:
         return
+    if value != "SET NULL" and "sa_column_kwargs" in decl.kwargs:
+        return  # may set nullable=True on the Column after SQLModel's own check
     if "nullable" not in decl.kwargs and decl.is_primary_key is not True and (
         decl.annotation is None or decl.annotation.target not in _NOT_NULL_TYPES
     ):
