@@ -162,7 +162,7 @@ def _fk_phase(pairs: List[Tuple[ClassDecl, RelationshipDecl]], error: str, creat
 # ---------------------------------------------------------------------- SCL301
 
 
-@rule("SCL301", Severity.ERROR)
+@rule("SCL301", Severity.ERROR, fixable=True)
 def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for `foreign_key` strings naming a table that does not exist.
 
@@ -214,6 +214,13 @@ def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnos
     or a relationship without a join path that the key was probably meant for. Tables defined in
     installed packages are not seen. Schema-qualified strings (`"schema.table.column"`) are not
     checked.
+
+    ## Fix safety
+    A fix is offered only when the right name follows from a class of the project: the class
+    name used instead of its table name (`"Team.id"`), another letter case, the snake_case
+    spelling of a default table name, or the name from before a `__tablename__` override; and
+    only when that table has the column. It is safe: the original string names no table.
+    Plurals and typos get a suggestion but no fix.
     """
     found = _fk_string(decl)
     if found is None:
@@ -239,7 +246,14 @@ def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnos
     hint = f"did you mean `{suggestion}.{column}`?"
     message += f" ({why}; {hint})" if why else f" ({hint})"
     message += "; " + _fk_phase(pairs, "NoForeignKeysError", "NoReferencedTableError")
-    yield ctx.report(arg.value.span, message, related=_related(pairs))
+    fix = None
+    target = project.table_class(suggestion) if suggestion in project.tables() else UNRESOLVED
+    if why and target is not UNRESOLVED:  # a name derived from the class, not a guess
+        columns = _column_names(project, target)
+        if columns is not UNKNOWN and column in columns:
+            new = _quote(f"{suggestion}.{column}")
+            fix = Fix(f"Replace `{value}` with `{suggestion}.{column}`", (Edit(arg.value.span, new),))
+    yield ctx.report(arg.value.span, message, related=_related(pairs), fix=fix)
 
 
 # ---------------------------------------------------------------------- SCL302
