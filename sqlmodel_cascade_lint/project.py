@@ -343,6 +343,8 @@ class Project:
         """The relationship's direction as SQLAlchemy will compute it, or UNKNOWN."""
         if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
             return UNKNOWN
+        if "sa_relationship_args" in rel.kwargs:  # the first one is passed as `secondary`
+            return UNKNOWN
         if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs:
             return Direction.MANY_TO_MANY
         if rel.positional or "sa_relationship_args" in rel.kwargs:
@@ -483,18 +485,15 @@ def known_table_names(project: Project) -> Tuple[Set[str], bool]:
 
 def tables_with_column(project: Project, decl: FieldDecl) -> List[ClassDecl]:
     """The table models that get `decl` as a column: its own class, or the tables inheriting it."""
-    owner = project.owner_of(decl)
-    table = project.is_table(owner)
-    if table is True:
-        return [owner]
-    if table is UNKNOWN or project.is_model(owner) is not True:
-        return []
-    out = []
-    for cls in project.table_classes():
-        columns, _ = project.columns(cls)
-        if columns.get(decl.name) is decl:
-            out.append(cls)
-    return out
+    index = project.__dict__.get("_tables_with_column")
+    if index is None:
+        index = {}
+        for cls in project.table_classes():
+            columns, _ = project.columns(cls)
+            for column in columns.values():
+                index.setdefault(id(column), []).append(cls)
+        project.__dict__["_tables_with_column"] = index
+    return list(index.get(id(decl), []))
 
 
 def relationships_between(project: Project, first: str, second: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Fix, Severity
 from sqlmodel_cascade_lint.facts import UNKNOWN, Arg, ClassDecl, FieldDecl, NameRef, RelationshipDecl, Span
@@ -53,7 +53,10 @@ def _column_names(project: Project, cls: ClassDecl) -> Any:
     for decl in columns.values():
         if decl.sa_column is not None or decl.has_star_kwargs or "sa_column_kwargs" in decl.kwargs:
             return UNKNOWN
-    return set(columns)
+    names = set(columns)
+    for current in project.mro(cls)[0]:
+        names.update(current.attributes)  # `uid = Column(...)` without annotation is mapped too
+    return names
 
 
 def _primary_key(project: Project, cls: ClassDecl) -> Optional[str]:
@@ -159,7 +162,7 @@ def _fk_phase(pairs: List[Tuple[ClassDecl, RelationshipDecl]], error: str, creat
 # ---------------------------------------------------------------------- SCL301
 
 
-@rule("SCL301", Severity.ERROR)
+@rule("SCL301", Severity.ERROR, fixable=True)
 def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for `foreign_key` strings naming a table that does not exist.
 
@@ -211,6 +214,13 @@ def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnos
     or a relationship without a join path that the key was probably meant for. Tables defined in
     installed packages are not seen. Schema-qualified strings (`"schema.table.column"`) are not
     checked.
+
+    ## Fix safety
+    A fix is offered only when the right name follows from a class of the project: the class
+    name used instead of its table name (`"Team.id"`), another letter case, the snake_case
+    spelling of a default table name, or the name from before a `__tablename__` override; and
+    only when that table has the column. It is safe: the original string names no table.
+    Plurals and typos get a suggestion but no fix.
     """
     found = _fk_string(decl)
     if found is None:
@@ -236,7 +246,14 @@ def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnos
     hint = f"did you mean `{suggestion}.{column}`?"
     message += f" ({why}; {hint})" if why else f" ({hint})"
     message += "; " + _fk_phase(pairs, "NoForeignKeysError", "NoReferencedTableError")
-    yield ctx.report(arg.value.span, message, related=_related(pairs))
+    fix = None
+    target = project.table_class(suggestion) if suggestion in project.tables() else UNRESOLVED
+    if why and target is not UNRESOLVED:  # a name derived from the class, not a guess
+        columns = _column_names(project, target)
+        if columns is not UNKNOWN and column in columns:
+            new = _quote(f"{suggestion}.{column}")
+            fix = Fix(f"Replace `{value}` with `{suggestion}.{column}`", (Edit(arg.value.span, new),))
+    yield ctx.report(arg.value.span, message, related=_related(pairs), fix=fix)
 
 
 # ---------------------------------------------------------------------- SCL302
@@ -391,7 +408,7 @@ def malformed_foreign_key(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]
             yield ctx.report(
                 arg.value.span,
                 f"`foreign_key={arg.value.source}` of `{decl.symbol}` is not a string; SQLModel fails "
-                f"with a bare `AssertionError` when `{decl.owner}` is defined",
+                f"with a bare `AssertionError` when `{owners[0].name}` is defined",
             )
         return
     if value == "":
@@ -435,8 +452,7 @@ def _foreign_key_name(decl: FieldDecl, arg: Arg, value: NameRef, owners: List[Cl
     cls = project.resolve_name(module, value.first)
     if not isinstance(cls, ClassDecl) or project.is_model(cls) is not True:
         return
-    message = (f"`foreign_key={value.dotted}` of `{decl.symbol}` is a column attribute, not a "
-               f"string; SQLModel fails with a bare `AssertionError` when `{decl.owner}` is defined")
+    message = f"`foreign_key={value.dotted}` of `{decl.symbol}` is a column attribute, not a string"
     fix = None
     parts = value.dotted.split(".")
     table = project.tablename(cls)
@@ -444,6 +460,7 @@ def _foreign_key_name(decl: FieldDecl, arg: Arg, value: NameRef, owners: List[Cl
         text = f"{table}.{parts[1]}"
         message += f" (did you mean `{_quote(text)}`?)"
         fix = Fix(f"Replace `{value.dotted}` with `{_quote(text)}`", (Edit(arg.value.span, _quote(text)),))
+    message += f"; SQLModel fails with a bare `AssertionError` when `{owners[0].name}` is defined"
     yield ctx.report(arg.value.span, message, fix=fix)
 
 
@@ -664,18 +681,21 @@ def set_null_on_non_nullable(decl: FieldDecl, ctx: Context) -> Iterator[Diagnost
     value = arg.value.value
     if not isinstance(value, str) or value.upper() != "SET NULL" or decl.nullable is not False:
         return
+    if value != "SET NULL" and "sa_column_kwargs" in decl.kwargs:
+        return  # may set nullable=True on the Column after SQLModel's own check
     if "nullable" not in decl.kwargs and decl.is_primary_key is not True and (
         decl.annotation is None or decl.annotation.target not in _NOT_NULL_TYPES
     ):
         return  # a type alias may stand for an Optional type
-    if not tables_with_column(ctx.project, decl):
+    owners = tables_with_column(ctx.project, decl)
+    if not owners:
         return
     table = found[1].split(".")[0]
     if value == "SET NULL":
-        when = f"SQLModel raises `RuntimeError` when `{decl.owner}` is defined"
+        when = f"SQLModel raises `RuntimeError` when `{owners[0].name}` is defined"
     else:
-        when = (f"deleting a referenced `{table}` row makes the flush fail with `IntegrityError` "
-                "(NOT NULL constraint)")
+        when = (f"when a referenced `{table}` row is deleted, the database cannot write NULL into it "
+                "and the flush fails with `IntegrityError`")
     yield ctx.report(
         arg.value.span,
         f"`ondelete={_quote(value)}` on `{decl.symbol}`, which is not nullable; {when}",
@@ -699,14 +719,36 @@ def _partner_of(project: Project, rel: RelationshipDecl) -> Any:
     return UNRESOLVED
 
 
+def _no_path(project: Project, rel: RelationshipDecl) -> bool:
+    """Whether the relationship's two tables have no foreign key to each other (nor to itself)."""
+    direction = project.direction_of(rel)
+    if direction is Direction.NO_PATH:
+        return True
+    if direction is Direction.MANY_TO_MANY or direction is Direction.AMBIGUOUS:
+        return False
+    # direction_of trusts remote_side on self-referential relationships; the join still needs a key
+    if not rel.sa_kwargs_known or rel.has_star_kwargs or rel.positional:
+        return False
+    if {"sa_relationship", "link_model"} & set(rel.kwargs):
+        return False
+    if {"secondary", "primaryjoin", "foreign_keys"} & set(rel.sa_kwargs):
+        return False
+    owner = project.owner_of(rel)
+    target = project.target_class(rel)
+    if target is UNRESOLVED or project.tablename(owner) != project.tablename(target):
+        return False
+    paths = project.fk_paths(owner, target)
+    return paths is not UNKNOWN and not paths[0] and not paths[1]
+
+
 @rule("SCL307", Severity.ERROR)
 def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for relationships between two tables that have no foreign key to each other.
 
     ## Why is this bad?
     SQLAlchemy builds a relationship's join from the foreign keys between the two tables. When
-    neither table has a foreign key to the other (the `_id` column lacks `foreign_key=`, or
-    `link_model` is given on only one side of a many-to-many), there is nothing to join on.
+    neither table has a foreign key to the other (the `_id` column lacks `foreign_key=`), there
+    is nothing to join on.
 
     ## When it breaks
     Mapper configuration (the first query or the first instantiation of a model):
@@ -746,12 +788,15 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     ## Known problems
     Silent when a foreign key between the tables cannot be read (`__table_args__`, a computed
     `foreign_key`, a base class outside the project) or when the relationship has `primaryjoin`.
+    A foreign key in a plain `Column` assigned to a `ClassVar` is not seen, so such a model may be
+    reported by mistake.
     When one of the tables has a broken foreign key (empty, without a dot, naming an unknown
-    table), SCL301 or SCL303 reports that key instead. A `back_populates` pair is reported once,
+    table), SCL301 or SCL303 reports that key instead; a many-to-many whose partner has
+    `link_model` while this side has none is SCL433's finding. A `back_populates` pair is reported once,
     on the side declared first.
     """
     project = ctx.project
-    if project.direction_of(rel) is not Direction.NO_PATH:
+    if not _no_path(project, rel):
         return
     owner = project.owner_of(rel)
     target = project.target_class(rel)
@@ -761,10 +806,9 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     related = []
     hint = ""
     if partner is not UNRESOLVED:
-        link = partner.param("link_model")
-        if link is not None:
-            hint = f" (`{partner.symbol}` has `link_model={link.value.source}`; add it here too)"
-        elif project.direction_of(partner) is Direction.NO_PATH:
+        if partner.param("link_model") is not None or "secondary" in partner.sa_kwargs:
+            return  # link_model on one side only: SCL433 reports it
+        if _no_path(project, partner):
             if (partner.path, partner.span.line) < (rel.path, rel.span.line):
                 return
             related.append((partner.path, partner.span, f"`{partner.symbol}` is declared here"))
@@ -772,15 +816,18 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     if not hint:
         for cls, table, other in ((owner, other_table, target), (target, own_table, owner)):
             columns, _ = project.columns(cls)
-            column = columns.get(f"{table}_id")
+            column = columns.get("parent_id" if own_table == other_table else f"{table}_id")
             pk = _primary_key(project, other)
             if column is not None and column.foreign_key is None and pk is not None:
                 hint = f" (did you mean `Field(foreign_key=\"{table}.{pk}\")` on `{column.symbol}`?)"
                 break
+    if own_table == other_table:
+        what = f"`{own_table}` to itself, but `{own_table}` has no foreign key to itself"
+    else:
+        what = f"`{own_table}` and `{other_table}`, but neither table has a foreign key to the other"
     yield ctx.report(
         rel.span,
-        f"`{rel.symbol}` joins `{own_table}` and `{other_table}`, but neither table has a foreign "
-        f"key to the other{hint}; SQLAlchemy raises `NoForeignKeysError` {_CONFIGURE}",
+        f"`{rel.symbol}` joins {what}{hint}; SQLAlchemy raises `NoForeignKeysError` {_CONFIGURE}",
         related=related,
     )
 
@@ -872,6 +919,9 @@ def ambiguous_foreign_keys(rel: RelationshipDecl, ctx: Context) -> Iterator[Diag
 
 
 def _own_metadata(project: Project, cls: ClassDecl) -> bool:
+    """Whether the class may not add a plain table to SQLModel's shared MetaData."""
+    if cls.span.column > len("class ") + 1 or "__abstract__" in cls.attributes:
+        return True  # indented: defined under `if`/`try`, maybe as an alternative
     classes, complete = project.mro(cls)
     if not complete:
         return True
@@ -936,9 +986,11 @@ def duplicate_table_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     Two modules are only checked against each other when they run in the same process: one
     imports the other (directly or through other modules, including package `__init__` files), or
     some module of the project imports both. Separate scripts that each define a `hero` table
-    (tutorials, examples) are not reported. Imports under `TYPE_CHECKING` do not count.
-    Classes defined inside functions, two classes of the same name in one module (often
-    alternatives under `if`), classes with `__table_args__` (which may say
+    (tutorials, examples) are not reported. Imports under `TYPE_CHECKING` do not count, and a
+    module that mentions no model at all (a plain `main.py` importing two model modules) is not
+    read, so the connection it makes is not seen.
+    Classes defined inside functions or under `if`/`try` (often alternatives), two classes of the
+    same name in one module, abstract classes, classes with `__table_args__` (which may say
     `extend_existing=True`) or their own metadata or registry, and subclasses of each other are
     not checked.
     """
@@ -1028,8 +1080,9 @@ def model_without_primary_key(cls: ClassDecl, ctx: Context) -> Iterator[Diagnost
 
     ## Known problems
     Silent when a column may come from somewhere the linter cannot read: a base class outside
-    the project, `sa_column=`, `sa_column_kwargs=`, `**kwargs`, `__table_args__`, `__table__` or
-    `__mapper_args__`.
+    the project, `sa_column=`, `sa_column_kwargs=`, `**kwargs`, `__table_args__`, `__table__`,
+    `__mapper_args__` or `__abstract__`, or any other name bound in the class body (a `ClassVar`
+    holding a `Column`, but also a method).
     """
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
@@ -1038,8 +1091,11 @@ def model_without_primary_key(cls: ClassDecl, ctx: Context) -> Iterator[Diagnost
     if not complete:
         return
     for current in classes:
-        if current.table_args or {"__table__", "__mapper_args__"} & set(current.attributes):
+        if current.table_args or {"__table__", "__mapper_args__", "__abstract__"} & set(current.attributes):
             return
+        known = {f.name for f in current.fields} | {r.attr for r in current.relationships}
+        if any(a not in known and not a.startswith("__") for a in current.attributes):
+            return  # e.g. `id: ClassVar[Column] = Column(Integer, primary_key=True)`, or a method
     columns, complete = project.columns(cls)
     if not complete:
         return
@@ -1065,6 +1121,33 @@ def _link_class(project: Project, rel: RelationshipDecl) -> Any:
     owner = project.owner_of(rel)
     found = project.resolve_name(project.module_of(owner), arg.value.value.dotted)
     return found if isinstance(found, ClassDecl) else UNRESOLVED
+
+
+def _link_model_users(project: Project) -> Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]]:
+    """id(link class) -> [(relationship using it as link_model, (owner table, target table))]."""
+    cached = project.__dict__.get("_link_model_users")
+    if cached is not None:
+        return cached
+    out: Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]] = {}
+    for owner, rel in project.relationships():
+        if "link_model" not in rel.kwargs:
+            continue
+        if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
+            continue
+        if {"secondary", "primaryjoin", "secondaryjoin", "foreign_keys"} & set(rel.sa_kwargs):
+            continue
+        if project.is_table(owner) is not True:
+            continue
+        link = _link_class(project, rel)
+        target = project.target_class(rel)
+        if link is UNRESOLVED or target is UNRESOLVED:
+            continue
+        own, other = project.tablename(owner), project.tablename(target)
+        if not isinstance(own, str) or not isinstance(other, str) or own == other:
+            continue
+        out.setdefault(id(link), []).append((rel, (own, other)))
+    project.__dict__["_link_model_users"] = out
+    return out
 
 
 @rule("SCL311", Severity.ERROR)
@@ -1137,21 +1220,7 @@ def link_model_foreign_keys(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic
     fks, complete = project.foreign_keys(cls)
     if not complete:
         return
-    users = []
-    for owner, rel in project.relationships():
-        if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
-            continue
-        if {"secondary", "primaryjoin", "secondaryjoin", "foreign_keys"} & set(rel.sa_kwargs):
-            continue
-        if project.is_table(owner) is not True or _link_class(project, rel) is not cls:
-            continue
-        target = project.target_class(rel)
-        if target is UNRESOLVED:
-            continue
-        tables = (project.tablename(owner), project.tablename(target))
-        if not all(isinstance(t, str) for t in tables) or tables[0] == tables[1]:
-            continue
-        users.append((rel, tables))
+    users = list(_link_model_users(project).get(id(cls), []))
     if not users:
         return
     users.sort(key=lambda pair: (pair[0].path, pair[0].span.line))
