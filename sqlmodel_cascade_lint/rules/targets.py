@@ -22,7 +22,7 @@ from sqlmodel_cascade_lint.facts import (
     ModuleFacts,
     RelationshipDecl,
 )
-from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of
+from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of, cached
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 
 _CONFIGURE = "SQLAlchemy raises `InvalidRequestError` at the first query (mapper configuration)"
@@ -281,12 +281,9 @@ def _import_targets(project: Project, module: ModuleFacts) -> Set[str]:
     names = [imp.qualified for imp in module.imports.values() if not imp.type_checking]
     names.extend(module.star_imports)
     for qualified in names:
-        current = qualified
-        while current:
-            if current in project.by_module:
-                out.add(current)
-                break
-            current = current.rpartition(".")[0]
+        found = _project_module(project, qualified)
+        if found is not None:
+            out.add(found)
     for name in list(out) + [module.module]:
         parts = name.split(".")
         for i in range(1, len(parts)):
@@ -311,6 +308,60 @@ def _closures(project: Project) -> Dict[str, Set[str]]:
                     stack.append(nxt)
         out[start] = seen
     return out
+
+
+def _project_module(project: Project, qualified: str) -> Optional[str]:
+    """The longest prefix of a dotted name that is a module of the project."""
+    current = qualified
+    while current:
+        if current in project.by_module:
+            return current
+        current = current.rpartition(".")[0]
+    # An absolute import written relative to a folder below the project root (`app.models`
+    # for the module `backend.app.models`): accept a unique suffix match.
+    current = qualified
+    while current:
+        found = [m for m in project.by_module if m.endswith("." + current)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+        current = current.rpartition(".")[0]
+    return None
+
+
+def _intended(project: Project, module: ModuleFacts, name: str) -> Set[str]:
+    """Modules whose class `name` a reference in `module` means: its own, or where it imports it."""
+    if any(c.name == name and not c.nested for c in module.classes):
+        return {module.module}
+    out: Set[str] = set()
+    for imp in module.imports.values():
+        if imp.local == name or imp.qualified.rsplit(".", 1)[-1] == name:
+            found = _project_module(project, imp.qualified.rpartition(".")[0])
+            if found is not None:
+                out.add(found)
+    return out
+
+
+def _contexts(project: Project) -> Dict[str, Set[str]]:
+    """For every module, the modules loaded by any module whose imports run it."""
+    out: Dict[str, Set[str]] = {}
+    for seen in _closures(project).values():
+        for name in seen:
+            out.setdefault(name, set()).update(seen)
+    return out
+
+
+def _loaded_with(project: Project, closures: Dict[str, Set[str]], module: ModuleFacts,
+                 name: str) -> Set[str]:
+    """Modules certainly loaded whenever `module`'s relationships to `name` are configured.
+
+    That is every module run by a module whose imports run `module` (`closures` is
+    `_contexts(project)`), plus the modules from
+    which `module` imports `name` (even for type checking only: the relationship cannot work
+    unless that class is loaded too).
+    """
+    return closures.get(module.module, set()) | _intended(project, module, name)
 
 
 @rule("SCL421", Severity.ERROR)
@@ -364,9 +415,12 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
 
     ## Known problems
     The rule reports only when a quoted relationship target (or one in a module with
-    `from __future__ import annotations`) names the duplicated class, and some module of the
-    project imports, directly or through other project modules, both defining modules and the
-    module with that reference (a module counts as importing itself and its parent packages).
+    `from __future__ import annotations`) names the duplicated class, and both defining
+    modules are certainly loaded with the module holding that reference: some module of the
+    project imports, directly or through other project modules, the referencing module and
+    the defining module (a module counts as importing itself and its parent packages), or the
+    referencing module imports the class from the defining module, even under `TYPE_CHECKING`
+    (the relationship cannot work unless that module is loaded).
     Independent scripts that each define `Team`, such as a folder of examples, are never
     loaded together and are not reported. Imports done at run time (`importlib`, plugin
     entry points) are not seen, so such duplicates are missed. The finding needs two modules,
@@ -377,32 +431,41 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
         return
     same = sorted((c for c in project.mapped_named(cls.name) if not c.nested),
                   key=lambda c: (c.path, c.span.line))
-    if len(same) < 2 or same[0] is cls:
-        return
     others = [c for c in same if c.module != cls.module]
-    if not others:
+    if len(same) < 2 or not others:
         return
     refs = [(owner, rel) for owner, rel in project.relationships()
             if rel.target == cls.name and _uses_annotation(rel) and _string_lookup(project, rel)
             and project.is_table(owner) is True]
     if not refs:
         return
-    closures = _closures(project)
-    for other in others:
-        for owner, rel in refs:
-            wanted = {cls.module, other.module, owner.module}
-            if any(wanted <= seen for seen in closures.values()):
-                yield ctx.report(
-                    cls.name_span,
-                    f"table model `{cls.name}` is also defined in `{other.module}`, and both are "
-                    f"imported together; `{rel.symbol}` refers to `\"{cls.name}\"` by name, so "
-                    f"SQLAlchemy raises `InvalidRequestError` (multiple classes found) at the "
-                    f"first query (mapper configuration)",
-                    related=[(other.path, other.name_span, f"the other `{cls.name}` is declared here"),
-                             (rel.path, rel.annotation.span if rel.annotation else rel.span,
-                              f"`{rel.symbol}` refers to `{cls.name}` by name here")],
-                )
-                return
+    closures = cached(project, "targets.import_contexts", lambda: _contexts(project))
+    for owner, rel in refs:
+        module = project.module_of(owner)
+        loaded = _loaded_with(project, closures, module, cls.name)
+        if cls.module not in loaded:
+            continue
+        intended = _intended(project, module, cls.name)
+        for other in others:
+            if other.module not in loaded:
+                continue
+            if cls.module in intended and other.module not in intended:
+                continue  # the other class is the intruder: reported there
+            if other.module in intended and cls.module not in intended:
+                pass  # this class is the intruder
+            elif same[0] is cls:
+                continue  # no telling which one is meant: report all but the first
+            yield ctx.report(
+                cls.name_span,
+                f"table model `{cls.name}` is also defined in `{other.module}`, and both are "
+                f"loaded together; `{rel.symbol}` refers to `\"{cls.name}\"` by name, so "
+                f"SQLAlchemy raises `InvalidRequestError` (multiple classes found) at the "
+                f"first query (mapper configuration)",
+                related=[(other.path, other.name_span, f"the other `{cls.name}` is declared here"),
+                         (rel.path, rel.annotation.span if rel.annotation else rel.span,
+                          f"`{rel.symbol}` refers to `{cls.name}` by name here")],
+            )
+            return
 
 
 # ---------------------------------------------------------------------- SCL422
@@ -1405,4 +1468,100 @@ def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagno
         f"`link_model={link}`; add `link_model={link}` here too, or SQLAlchemy raises "
         f"`NoForeignKeysError` at the first query (mapper configuration)",
         related=[(partner.path, partner.span, f"`{partner.symbol}` is declared here")],
+    )
+
+
+# ---------------------------------------------------------------------- SCL435
+
+
+@rule("SCL435", Severity.WARNING)
+def alias_shadowed_relationship_target(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for quoted relationship targets that name an import alias and another model.
+
+    ## Why is this bad?
+    SQLAlchemy looks a quoted target up by class name among all table models, not among the
+    module's imports. When the module imports `OnboardingLesson as Lesson` and writes
+    `list["Lesson"]`, and the project also has a table model named `Lesson`, the relationship
+    points at that other `Lesson`, not at the imported class.
+
+    ## When it breaks
+    Mapper configuration or later: the relationship targets the wrong model. SQLAlchemy raises
+    at the first query when the two tables share no foreign key or `back_populates` names an
+    attribute the wrong model lacks; otherwise it silently loads the wrong rows.
+
+    ## Example
+    ```python
+    from typing import TYPE_CHECKING
+
+    from sqlmodel import Field, Relationship, SQLModel
+
+    if TYPE_CHECKING:
+        from lessons import OnboardingLesson as Lesson
+
+
+    class Plan(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        lessons: list["Lesson"] = Relationship()
+
+
+    class Lesson(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    ```
+
+    ## Use instead
+    ```python
+    from typing import TYPE_CHECKING
+
+    from sqlmodel import Field, Relationship, SQLModel
+
+    if TYPE_CHECKING:
+        from lessons import OnboardingLesson
+
+
+    class Plan(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        lessons: list["OnboardingLesson"] = Relationship()
+
+
+    class Lesson(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    ```
+    """
+    project = ctx.project
+    ann = rel.annotation
+    if not _annotation_ok(ann, project, rel):
+        return
+    assert ann is not None
+    if not ann.target_quoted or ann.unions > 1 or (ann.container and not ann.is_list):
+        return
+    target = ann.target
+    if not isinstance(target, str) or not target.isidentifier() or _dotted_target(ann, target):
+        return
+    owner = project.owner_of(rel)
+    module = project.module_of(owner)
+    imp = module.imports.get(target)
+    if imp is None:
+        return
+    real = imp.qualified.rsplit(".", 1)[-1]
+    if real == target or not real.isidentifier():
+        return
+    found = [c for c in project.classes_named(target) if project.is_table(c) is not False]
+    if len(found) != 1 or project.is_table(found[0]) is not True:
+        return
+    other = found[0]
+    aliased = project.resolve_name(module, target)
+    if isinstance(aliased, ClassDecl):
+        if aliased is other or aliased.name != real:
+            return
+    elif not _outside(project, imp.qualified):
+        return
+    yield ctx.report(
+        ann.span,
+        f"`{rel.symbol}` points at `\"{target}\"`, which this module imports as an alias of "
+        f"`{real}`, but SQLAlchemy looks strings up by class name and finds the table model "
+        f"`{target}` of `{other.module}`; the relationship targets the wrong model",
+        related=[(other.path, other.name_span, f"`{target}` is declared here"),
+                 (module.path, imp.span, f"`{target}` is imported as an alias of `{real}` here")],
     )
