@@ -564,7 +564,7 @@ def _unquote_fix(ann: Annotation, module: ModuleFacts) -> Optional[Fix]:
         inner = ast.literal_eval(ann.source)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    if not isinstance(inner, str):
+    if not isinstance(inner, str) or "'" in inner or '"' in inner:
         return None
     runtime = {name for name, imp in module.imports.items() if not imp.type_checking}
     if ann.quoted_union:
