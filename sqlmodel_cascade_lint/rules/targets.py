@@ -1561,7 +1561,8 @@ def alias_shadowed_relationship_target(rel: RelationshipDecl, ctx: Context) -> I
         ann.span,
         f"`{rel.symbol}` points at `\"{target}\"`, which this module imports as an alias of "
         f"`{real}`, but SQLAlchemy looks strings up by class name and finds the table model "
-        f"`{target}` of `{other.module}`; the relationship targets the wrong model",
+        f"`{target}` of `{other.module}`; the relationship silently targets that model, or "
+        f"SQLAlchemy raises at the first query (mapper configuration)",
         related=[(other.path, other.name_span, f"`{target}` is declared here"),
                  (module.path, imp.span, f"`{target}` is imported as an alias of `{real}` here")],
     )
