@@ -25,6 +25,7 @@ from sqlmodel_cascade_lint.facts import (
 from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of, cached
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 
+_BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple"})
 _CONFIGURE = "SQLAlchemy raises `InvalidRequestError` at the first query (mapper configuration)"
 
 
@@ -167,7 +168,8 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
     Mapper configuration: the class definitions succeed, then the first query or the first
     instantiation of any model raises
     `InvalidRequestError: ... expression 'Heroe' failed to locate a name ('Heroe')`.
-    An unquoted non-table model (`Optional[HeroBase]`) raises `UnmappedClassError` there.
+    An unquoted non-table model (`Optional[HeroBase]`) or a plain type
+    (`team_id: Optional[int] = Relationship()`) raises `UnmappedClassError` there.
 
     ## Example
     ```python
@@ -224,6 +226,14 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
     owner = project.owner_of(rel)
     module = project.module_of(owner)
     if not ann.target_quoted:
+        if target in _BUILTIN_TYPES and not _bound_in(module, target):
+            yield ctx.report(
+                ann.span,
+                f"`{rel.symbol}` is a `Relationship()` annotated `{ann.source}`, but `{target}` is "
+                f"not a model; SQLAlchemy raises `UnmappedClassError` at the first query (mapper "
+                f"configuration)",
+            )
+            return
         if not _bound_in(module, target):
             return
         resolved = project.resolve_name(module, target)
