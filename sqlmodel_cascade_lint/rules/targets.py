@@ -908,10 +908,13 @@ def scalar_annotation_on_one_to_many(rel: RelationshipDecl, ctx: Context) -> Ite
 # ---------------------------------------------------------------------- SCL427 / SCL434
 
 
-def _table_heirs(project: Project, cls: ClassDecl) -> List[ClassDecl]:
+def _table_heirs(project: Project, cls: ClassDecl, maybe: bool = False) -> List[ClassDecl]:
+    """Project classes inheriting from `cls` that are table models (or may be, with `maybe`)."""
     heirs = []
-    for other in project.table_classes():
-        if other is cls:
+    for other in project.classes:
+        if other is cls or project.is_table(other) is False:
+            continue
+        if project.is_table(other) is not True and not maybe:
             continue
         classes, _ = project.mro(other)
         if any(c is cls for c in classes):
@@ -965,8 +968,8 @@ def relationship_on_non_table_model(cls: ClassDecl, ctx: Context) -> Iterator[Di
         return
     if project.is_model(cls) is not True or not project.mro(cls)[1]:
         return
-    if _table_heirs(project, cls):
-        return  # SCL434
+    if _table_heirs(project, cls, maybe=True):
+        return  # SCL434, or a subclass whose `table=` is not a literal
     for rel in cls.relationships:
         yield ctx.report(
             rel.span,
