@@ -40,7 +40,7 @@ def test_use_instead_is_clean(code: str, tmp_path: Path) -> None:
     assert _codes(tmp_path, _block(code, "Use instead")) == []
 
 
-@pytest.mark.parametrize("name", ["quoted_generic.py", "quoted_union.py"])
+@pytest.mark.parametrize("name", ["quoted_generic.py", "quoted_union.py", "set_annotation.py"])
 def test_fix_gives_the_fixed_file(name: str) -> None:
     path = FIXTURES / "targets" / name
     result = lint([path], Options(select=set(RULES)), project_paths=[path])
@@ -55,7 +55,7 @@ def test_fix_gives_the_fixed_file(name: str) -> None:
     assert fixed == (path.parent / (name + ".fixed")).read_text()
 
 
-@pytest.mark.parametrize("name", ["quoted_generic.py", "quoted_union.py"])
+@pytest.mark.parametrize("name", ["quoted_generic.py", "quoted_union.py", "set_annotation.py"])
 def test_fixed_file_is_clean(name: str, tmp_path: Path) -> None:
     fixed = (FIXTURES / "targets" / (name + ".fixed")).read_text()
     assert _codes(tmp_path, fixed) == []

@@ -672,7 +672,13 @@ def quoted_generic_annotation(rel: RelationshipDecl, ctx: Context) -> Iterator[D
 # ---------------------------------------------------------------------- SCL424
 
 
-@rule("SCL424", Severity.ERROR)
+_ONE_ARGUMENT_COLLECTIONS = frozenset({
+    "set", "Set", "frozenset", "FrozenSet", "Sequence", "MutableSequence", "Iterable",
+    "Collection", "AbstractSet", "MutableSet", "Deque", "deque",
+})
+
+
+@rule("SCL424", Severity.ERROR, fixable=True)
 def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for relationship collections annotated with anything but `list`.
 
@@ -716,6 +722,12 @@ def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> It
         team_id: int | None = Field(default=None, foreign_key="team.id")
         team: Team | None = Relationship(back_populates="heroes")
     ```
+
+    ## Fix safety
+    For collections of one element type (`Set`, `set`, `Sequence`, `FrozenSet`, ...), the fix
+    replaces the collection with the builtin `list` (`Set["Hero"]` becomes `list["Hero"]`).
+    It is safe: the original annotation cannot work, and a list is the only collection
+    SQLModel can map. Code that relied on set operations on the attribute needs a review.
     """
     project = ctx.project
     ann = rel.annotation
@@ -724,10 +736,17 @@ def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> It
     assert ann is not None
     if ann.whole_quoted or ann.quoted_union or not ann.container or ann.is_list:
         return
+    fix = None
+    pattern = rf"(?<![\w.]){re.escape(ann.container)}\["
+    if (ann.container in _ONE_ARGUMENT_COLLECTIONS and not ann.source.endswith("...")
+            and len(re.findall(pattern, ann.source)) == 1):
+        new = re.sub(pattern, "list[", ann.source)
+        fix = Fix(f"Replace `{ann.container}[...]` with `list[...]`", (Edit(ann.span, new),))
     yield ctx.report(
         ann.span,
         f"`{rel.symbol}` is annotated `{ann.source}`; SQLModel understands only `list` collections "
         f"and raises `RecursionError` when `{rel.owner}` is defined",
+        fix=fix,
     )
 
 
