@@ -50,7 +50,8 @@ def test_fix_gives_the_fixed_file(name: str) -> None:
     for edit in sorted(edits, key=lambda e: (e.span.line, e.span.column), reverse=True):
         assert edit.span.line == edit.span.end_line
         line = lines[edit.span.line - 1]
-        lines[edit.span.line - 1] = line[: edit.span.column - 1] + edit.content + line[edit.span.end_column - 1:]
+        start, end = edit.span.column - 1, edit.span.end_column - 1
+        lines[edit.span.line - 1] = line[:start] + edit.content + line[end:]
     fixed = re.sub(r"  # expect:.*", "", "".join(lines))
     assert fixed == (path.parent / (name + ".fixed")).read_text()
 
