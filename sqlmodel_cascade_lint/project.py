@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
@@ -430,11 +430,3 @@ def _column_names(value: Any) -> Any:
             return UNKNOWN
         out.append((parts[0], parts[1]))
     return out
-
-
-def cached(project: Project, key: str, compute: Callable[[], Any]) -> Any:
-    """A value computed once per project, such as an index a rule needs for every subject."""
-    cache: Dict[str, Any] = project.__dict__.setdefault("_rule_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
