@@ -13,7 +13,7 @@ from sqlmodel_cascade_lint.engine import Options, lint
 from sqlmodel_cascade_lint.rules import load_rules
 
 RULES = {code: r for code, r in load_rules().items() if "SCL420" <= code < "SCL500"}
-# SCL421 needs two modules; its behaviour is covered by fixtures/targets/duplicate_class_name*.
+# SCL421 needs two modules (its example is comments); fixtures/targets/duplicate_class_name* cover it.
 SINGLE_FILE = sorted(code for code in RULES if code != "SCL421")
 
 

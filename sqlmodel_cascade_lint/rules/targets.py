@@ -401,20 +401,22 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
 
     ## Example
     ```python
-    # app/sales.py; app/billing.py also defines `class Team(SQLModel, table=True)`,
-    # and app/__init__.py imports both modules.
-    from sqlmodel import Field, Relationship, SQLModel
-
-
-    class Team(SQLModel, table=True):
-        __tablename__ = "sales_team"
-        id: int | None = Field(default=None, primary_key=True)
-
-
-    class Hero(SQLModel, table=True):
-        id: int | None = Field(default=None, primary_key=True)
-        team_id: int | None = Field(default=None, foreign_key="sales_team.id")
-        team: "Team" = Relationship()
+    # Two modules, so shown as comments (a single file cannot have this problem):
+    #
+    # app/billing.py
+    #     class Team(SQLModel, table=True):
+    #         __tablename__ = "billing_team"
+    #         id: int | None = Field(default=None, primary_key=True)
+    #
+    # app/sales.py (and app/__init__.py imports both modules)
+    #     class Team(SQLModel, table=True):
+    #         __tablename__ = "sales_team"
+    #         id: int | None = Field(default=None, primary_key=True)
+    #
+    #     class Hero(SQLModel, table=True):
+    #         id: int | None = Field(default=None, primary_key=True)
+    #         team_id: int | None = Field(default=None, foreign_key="sales_team.id")
+    #         team: "Team" = Relationship()
     ```
 
     ## Use instead
@@ -444,8 +446,7 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
     (the relationship cannot work unless that module is loaded).
     Independent scripts that each define `Team`, such as a folder of examples, are never
     loaded together and are not reported. Imports done at run time (`importlib`, plugin
-    entry points) are not seen, so such duplicates are missed. The finding needs two modules,
-    so the example above does not trigger it when linted as a single file.
+    entry points) are not seen, so such duplicates are missed.
     """
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
@@ -822,6 +823,8 @@ def collection_annotation_on_many_to_one(rel: RelationshipDecl, ctx: Context) ->
         return
     if project.direction_of(rel) is not Direction.MANY_TO_ONE:
         return
+    if _link_partner(project, rel) is not None:
+        return  # a many-to-many missing its link_model on this side: SCL433
     owner = project.owner_of(rel)
     target = project.target_class(rel)
     if not isinstance(target, ClassDecl) or target is owner:
@@ -1438,19 +1441,20 @@ def link_model_string(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnosti
     )
 
 
-@rule("SCL433", Severity.ERROR)
+@rule("SCL433", Severity.WARNING)
 def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
-    """Checks for a many-to-many pair where only one side has `link_model=`.
+    """Checks for a `link_model` pair whose other side joins over a direct foreign key instead.
 
     ## Why is this bad?
     Each side of a `back_populates` pair builds its own join. The side without `link_model`
-    looks for a foreign key directly between the two tables, and there is none: the foreign
-    keys are in the link table.
+    looks for a foreign key directly between the two tables. When there is one (say
+    `Hero.main_team_id`), that side quietly becomes a many-to-one over that column, paired
+    with a many-to-many on the other side: the two attributes describe different data.
 
     ## When it breaks
-    Mapper configuration: the first query or instantiation raises `NoForeignKeysError: Could
-    not determine join condition between parent/child tables on relationship Hero.teams -
-    there are no foreign keys linking these tables.`
+    Silent: no error and no warning. `hero.teams` holds the hero's main team (one object, not a
+    list), while `team.heroes` reads the link table; changes through one side do not show on
+    the other.
 
     ## Example
     ```python
@@ -1469,6 +1473,7 @@ def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagno
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
+        main_team_id: int | None = Field(default=None, foreign_key="team.id")
         teams: list[Team] = Relationship(back_populates="heroes")
     ```
 
@@ -1489,29 +1494,54 @@ def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagno
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
+        main_team_id: int | None = Field(default=None, foreign_key="team.id")
         teams: list[Team] = Relationship(back_populates="heroes", link_model=HeroTeamLink)
     ```
+
+    ## Known problems
+    When the two tables have no direct foreign key at all, the side without `link_model`
+    fails at the first query with `NoForeignKeysError`; the foreign-key family reports that
+    case (SCL307, which also names the missing `link_model`), so this rule stays silent there.
     """
     project = ctx.project
     if not _uses_annotation(rel) or not _built(project, rel) or rel.positional:
         return
     if "link_model" in rel.kwargs or _has_option(rel, "secondary") or _has_option(rel, "primaryjoin"):
         return
-    linked = [p for p in _partners(project, rel)
-              if "link_model" in p.kwargs and "secondary" not in p.sa_kwargs and p.sa_kwargs_known]
-    if not linked:
+    if _has_option(rel, "foreign_keys"):
+        return  # a deliberate second relationship over a chosen column
+    partner = _link_partner(project, rel)
+    if partner is None:
         return
-    if project.direction_of(rel) is not Direction.NO_PATH:
+    direction = project.direction_of(rel)
+    if direction not in (Direction.MANY_TO_ONE, Direction.ONE_TO_MANY):
         return
-    partner = linked[0]
+    owner = project.owner_of(rel)
+    target = project.target_class(rel)
+    paths = project.fk_paths(owner, target)
+    if paths is UNKNOWN:
+        return
+    fks = paths[0] if direction is Direction.MANY_TO_ONE else paths[1]
+    if not fks:
+        return
+    column = f"{fks[0].owner.name}.{fks[0].field.name}"
     link = partner.kwargs["link_model"].value.source
     yield ctx.report(
         rel.span,
         f"`{rel.symbol}` has no `link_model`, but its partner `{partner.symbol}` uses "
-        f"`link_model={link}`; add `link_model={link}` here too, or SQLAlchemy raises "
-        f"`NoForeignKeysError` at the first query (mapper configuration)",
+        f"`link_model={link}`; without it `{rel.symbol}` silently joins over `{column}` instead "
+        f"of the link table",
         related=[(partner.path, partner.span, f"`{partner.symbol}` is declared here")],
     )
+
+
+def _link_partner(project: Project, rel: RelationshipDecl) -> Optional[RelationshipDecl]:
+    """The `back_populates` partner of `rel` that uses `link_model=` (and nothing overriding it)."""
+    for partner in _partners(project, rel):
+        if ("link_model" in partner.kwargs and partner.sa_kwargs_known
+                and "secondary" not in partner.sa_kwargs):
+            return partner
+    return None
 
 
 # ---------------------------------------------------------------------- SCL435
