@@ -126,11 +126,11 @@ def _alias_of(project: Project, name: str) -> Optional[Tuple[ModuleFacts, Import
 def _partners(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     """Relationships paired with `rel` by `back_populates`, in either direction."""
     out: List[RelationshipDecl] = []
-    named = project.partner(rel)
-    if isinstance(named, RelationshipDecl):
-        out.append(named)
-    target = project.target_class(rel)
     owner = project.owner_of(rel)
+    named = project.partner(rel)
+    if isinstance(named, RelationshipDecl) and project.target_class(named) is owner:
+        out.append(named)  # (a partner pointing elsewhere is the back_populates family's finding)
+    target = project.target_class(rel)
     if isinstance(target, ClassDecl):
         for other in target.relationships:
             if other is rel or any(other is o for o in out):
