@@ -242,6 +242,10 @@ class _Extractor:
                 local = name.split(".", 1)[0]
                 qualified = local
             self.imports[local] = Import(local, qualified, type_checking, self.span(alias))
+            if "." in name and alias.asname is None:
+                # `import a.b.c` binds `a` but also runs `a.b.c`: keep that module under its
+                # dotted name, which no lookup of an identifier can match.
+                self.imports.setdefault(name, Import(name, name, type_checking, self.span(alias)))
 
     def _import_from(self, node: cst.ImportFrom, type_checking: bool) -> None:
         base = dotted_name(node.module) if node.module is not None else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Fix, Severity
 from sqlmodel_cascade_lint.facts import (
@@ -25,10 +25,22 @@ from sqlmodel_cascade_lint.facts import (
 from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 
+_BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple"})
 _CONFIGURE = "SQLAlchemy raises `InvalidRequestError` at the first query (mapper configuration)"
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _memo(project: Project, key: str, compute: Callable[[Project], Any]) -> Any:
+    """`compute(project)`, computed once per lint run and kept on the project under `key`.
+
+    Uses the same per-project store as `project.memoized` on main.
+    """
+    memo: Dict[str, Any] = project.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = compute(project)
+    return memo[key]
 
 
 def _uses_annotation(rel: RelationshipDecl) -> bool:
@@ -114,11 +126,11 @@ def _alias_of(project: Project, name: str) -> Optional[Tuple[ModuleFacts, Import
 def _partners(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     """Relationships paired with `rel` by `back_populates`, in either direction."""
     out: List[RelationshipDecl] = []
-    named = project.partner(rel)
-    if isinstance(named, RelationshipDecl):
-        out.append(named)
-    target = project.target_class(rel)
     owner = project.owner_of(rel)
+    named = project.partner(rel)
+    if isinstance(named, RelationshipDecl) and project.target_class(named) is owner:
+        out.append(named)  # (a partner pointing elsewhere is the back_populates family's finding)
+    target = project.target_class(rel)
     if isinstance(target, ClassDecl):
         for other in target.relationships:
             if other is rel or any(other is o for o in out):
@@ -167,7 +179,8 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
     Mapper configuration: the class definitions succeed, then the first query or the first
     instantiation of any model raises
     `InvalidRequestError: ... expression 'Heroe' failed to locate a name ('Heroe')`.
-    An unquoted non-table model (`Optional[HeroBase]`) raises `UnmappedClassError` there.
+    An unquoted non-table model (`Optional[HeroBase]`) or a plain type
+    (`team_id: Optional[int] = Relationship()`) raises `UnmappedClassError` there.
 
     ## Example
     ```python
@@ -224,6 +237,14 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
     owner = project.owner_of(rel)
     module = project.module_of(owner)
     if not ann.target_quoted:
+        if target in _BUILTIN_TYPES and not _bound_in(module, target):
+            yield ctx.report(
+                ann.span,
+                f"`{rel.symbol}` is a `Relationship()` annotated `{ann.source}`, but `{target}` is "
+                f"not a model; SQLAlchemy raises `UnmappedClassError` at the first query (mapper "
+                f"configuration)",
+            )
+            return
         if not _bound_in(module, target):
             return
         resolved = project.resolve_name(module, target)
@@ -281,12 +302,9 @@ def _import_targets(project: Project, module: ModuleFacts) -> Set[str]:
     names = [imp.qualified for imp in module.imports.values() if not imp.type_checking]
     names.extend(module.star_imports)
     for qualified in names:
-        current = qualified
-        while current:
-            if current in project.by_module:
-                out.add(current)
-                break
-            current = current.rpartition(".")[0]
+        found = _project_module(project, qualified)
+        if found is not None:
+            out.add(found)
     for name in list(out) + [module.module]:
         parts = name.split(".")
         for i in range(1, len(parts)):
@@ -313,6 +331,60 @@ def _closures(project: Project) -> Dict[str, Set[str]]:
     return out
 
 
+def _project_module(project: Project, qualified: str) -> Optional[str]:
+    """The longest prefix of a dotted name that is a module of the project."""
+    current = qualified
+    while current:
+        if current in project.by_module:
+            return current
+        current = current.rpartition(".")[0]
+    # An absolute import written relative to a folder below the project root (`app.models`
+    # for the module `backend.app.models`): accept a unique suffix match.
+    current = qualified
+    while current:
+        found = [m for m in project.by_module if m.endswith("." + current)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+        current = current.rpartition(".")[0]
+    return None
+
+
+def _intended(project: Project, module: ModuleFacts, name: str) -> Set[str]:
+    """Modules whose class `name` a reference in `module` means: its own, or where it imports it."""
+    if any(c.name == name and not c.nested for c in module.classes):
+        return {module.module}
+    out: Set[str] = set()
+    for imp in module.imports.values():
+        if imp.local == name or imp.qualified.rsplit(".", 1)[-1] == name:
+            found = _project_module(project, imp.qualified.rpartition(".")[0])
+            if found is not None:
+                out.add(found)
+    return out
+
+
+def _contexts(project: Project) -> Dict[str, Set[str]]:
+    """For every module, the modules loaded by any module whose imports run it."""
+    out: Dict[str, Set[str]] = {}
+    for seen in _closures(project).values():
+        for name in seen:
+            out.setdefault(name, set()).update(seen)
+    return out
+
+
+def _loaded_with(project: Project, closures: Dict[str, Set[str]], module: ModuleFacts,
+                 name: str) -> Set[str]:
+    """Modules certainly loaded whenever `module`'s relationships to `name` are configured.
+
+    That is every module run by a module whose imports run `module` (`closures` is
+    `_contexts(project)`), plus the modules from
+    which `module` imports `name` (even for type checking only: the relationship cannot work
+    unless that class is loaded too).
+    """
+    return closures.get(module.module, set()) | _intended(project, module, name)
+
+
 @rule("SCL421", Severity.ERROR)
 def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for two table models with the same class name that are loaded together.
@@ -329,20 +401,22 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
 
     ## Example
     ```python
-    # app/sales.py; app/billing.py also defines `class Team(SQLModel, table=True)`,
-    # and app/__init__.py imports both modules.
-    from sqlmodel import Field, Relationship, SQLModel
-
-
-    class Team(SQLModel, table=True):
-        __tablename__ = "sales_team"
-        id: int | None = Field(default=None, primary_key=True)
-
-
-    class Hero(SQLModel, table=True):
-        id: int | None = Field(default=None, primary_key=True)
-        team_id: int | None = Field(default=None, foreign_key="sales_team.id")
-        team: "Team" = Relationship()
+    # Two modules, so shown as comments (a single file cannot have this problem):
+    #
+    # app/billing.py
+    #     class Team(SQLModel, table=True):
+    #         __tablename__ = "billing_team"
+    #         id: int | None = Field(default=None, primary_key=True)
+    #
+    # app/sales.py (and app/__init__.py imports both modules)
+    #     class Team(SQLModel, table=True):
+    #         __tablename__ = "sales_team"
+    #         id: int | None = Field(default=None, primary_key=True)
+    #
+    #     class Hero(SQLModel, table=True):
+    #         id: int | None = Field(default=None, primary_key=True)
+    #         team_id: int | None = Field(default=None, foreign_key="sales_team.id")
+    #         team: "Team" = Relationship()
     ```
 
     ## Use instead
@@ -364,45 +438,56 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
 
     ## Known problems
     The rule reports only when a quoted relationship target (or one in a module with
-    `from __future__ import annotations`) names the duplicated class, and some module of the
-    project imports, directly or through other project modules, both defining modules and the
-    module with that reference (a module counts as importing itself and its parent packages).
+    `from __future__ import annotations`) names the duplicated class, and both defining
+    modules are certainly loaded with the module holding that reference: some module of the
+    project imports, directly or through other project modules, the referencing module and
+    the defining module (a module counts as importing itself and its parent packages), or the
+    referencing module imports the class from the defining module, even under `TYPE_CHECKING`
+    (the relationship cannot work unless that module is loaded).
     Independent scripts that each define `Team`, such as a folder of examples, are never
     loaded together and are not reported. Imports done at run time (`importlib`, plugin
-    entry points) are not seen, so such duplicates are missed. The finding needs two modules,
-    so the example above does not trigger it when linted as a single file.
+    entry points) are not seen, so such duplicates are missed.
     """
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
         return
     same = sorted((c for c in project.mapped_named(cls.name) if not c.nested),
                   key=lambda c: (c.path, c.span.line))
-    if len(same) < 2 or same[0] is cls:
-        return
     others = [c for c in same if c.module != cls.module]
-    if not others:
+    if len(same) < 2 or not others:
         return
     refs = [(owner, rel) for owner, rel in project.relationships()
             if rel.target == cls.name and _uses_annotation(rel) and _string_lookup(project, rel)
             and project.is_table(owner) is True]
     if not refs:
         return
-    closures = _closures(project)
-    for other in others:
-        for owner, rel in refs:
-            wanted = {cls.module, other.module, owner.module}
-            if any(wanted <= seen for seen in closures.values()):
-                yield ctx.report(
-                    cls.name_span,
-                    f"table model `{cls.name}` is also defined in `{other.module}`, and both are "
-                    f"imported together; `{rel.symbol}` refers to `\"{cls.name}\"` by name, so "
-                    f"SQLAlchemy raises `InvalidRequestError` (multiple classes found) at the "
-                    f"first query (mapper configuration)",
-                    related=[(other.path, other.name_span, f"the other `{cls.name}` is declared here"),
-                             (rel.path, rel.annotation.span if rel.annotation else rel.span,
-                              f"`{rel.symbol}` refers to `{cls.name}` by name here")],
-                )
-                return
+    closures = _memo(project, "targets.import_contexts", _contexts)
+    for owner, rel in refs:
+        module = project.module_of(owner)
+        loaded = _loaded_with(project, closures, module, cls.name)
+        if cls.module not in loaded:
+            continue
+        intended = _intended(project, module, cls.name)
+        for other in others:
+            if other.module not in loaded:
+                continue
+            if cls.module in intended and other.module not in intended:
+                continue  # the other class is the intruder: reported there
+            if other.module in intended and cls.module not in intended:
+                pass  # this class is the intruder
+            elif same[0] is cls:
+                continue  # no telling which one is meant: report all but the first
+            yield ctx.report(
+                cls.name_span,
+                f"table model `{cls.name}` is also defined in `{other.module}`, and both are "
+                f"loaded together; `{rel.symbol}` refers to `\"{cls.name}\"` by name, so "
+                f"SQLAlchemy raises `InvalidRequestError` (multiple classes found) at the "
+                f"first query (mapper configuration)",
+                related=[(other.path, other.name_span, f"the other `{cls.name}` is declared here"),
+                         (rel.path, rel.annotation.span if rel.annotation else rel.span,
+                          f"`{rel.symbol}` refers to `{cls.name}` by name here")],
+            )
+            return
 
 
 # ---------------------------------------------------------------------- SCL422
@@ -501,7 +586,7 @@ def _unquote_fix(ann: Annotation, module: ModuleFacts) -> Optional[Fix]:
         inner = ast.literal_eval(ann.source)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    if not isinstance(inner, str):
+    if not isinstance(inner, str) or "'" in inner or '"' in inner:
         return None
     runtime = {name for name, imp in module.imports.items() if not imp.type_checking}
     if ann.quoted_union:
@@ -599,7 +684,13 @@ def quoted_generic_annotation(rel: RelationshipDecl, ctx: Context) -> Iterator[D
 # ---------------------------------------------------------------------- SCL424
 
 
-@rule("SCL424", Severity.ERROR)
+_ONE_ARGUMENT_COLLECTIONS = frozenset({
+    "set", "Set", "frozenset", "FrozenSet", "Sequence", "MutableSequence", "Iterable",
+    "Collection", "AbstractSet", "MutableSet", "Deque", "deque",
+})
+
+
+@rule("SCL424", Severity.ERROR, fixable=True)
 def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for relationship collections annotated with anything but `list`.
 
@@ -643,6 +734,12 @@ def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> It
         team_id: int | None = Field(default=None, foreign_key="team.id")
         team: Team | None = Relationship(back_populates="heroes")
     ```
+
+    ## Fix safety
+    For collections of one element type (`Set`, `set`, `Sequence`, `FrozenSet`, ...), the fix
+    replaces the collection with the builtin `list` (`Set["Hero"]` becomes `list["Hero"]`).
+    It is safe: the original annotation cannot work, and a list is the only collection
+    SQLModel can map. Code that relied on set operations on the attribute needs a review.
     """
     project = ctx.project
     ann = rel.annotation
@@ -651,10 +748,17 @@ def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> It
     assert ann is not None
     if ann.whole_quoted or ann.quoted_union or not ann.container or ann.is_list:
         return
+    fix = None
+    pattern = rf"(?<![\w.]){re.escape(ann.container)}\["
+    if (ann.container in _ONE_ARGUMENT_COLLECTIONS and not ann.source.endswith("...")
+            and len(re.findall(pattern, ann.source)) == 1):
+        new = re.sub(pattern, "list[", ann.source)
+        fix = Fix(f"Replace `{ann.container}[...]` with `list[...]`", (Edit(ann.span, new),))
     yield ctx.report(
         ann.span,
         f"`{rel.symbol}` is annotated `{ann.source}`; SQLModel understands only `list` collections "
         f"and raises `RecursionError` when `{rel.owner}` is defined",
+        fix=fix,
     )
 
 
@@ -719,6 +823,8 @@ def collection_annotation_on_many_to_one(rel: RelationshipDecl, ctx: Context) ->
         return
     if project.direction_of(rel) is not Direction.MANY_TO_ONE:
         return
+    if _link_partner(project, rel) is not None:
+        return  # a many-to-many missing its link_model on this side: SCL433
     owner = project.owner_of(rel)
     target = project.target_class(rel)
     if not isinstance(target, ClassDecl) or target is owner:
@@ -835,10 +941,13 @@ def scalar_annotation_on_one_to_many(rel: RelationshipDecl, ctx: Context) -> Ite
 # ---------------------------------------------------------------------- SCL427 / SCL434
 
 
-def _table_heirs(project: Project, cls: ClassDecl) -> List[ClassDecl]:
+def _table_heirs(project: Project, cls: ClassDecl, maybe: bool = False) -> List[ClassDecl]:
+    """Project classes inheriting from `cls` that are table models (or may be, with `maybe`)."""
     heirs = []
-    for other in project.table_classes():
-        if other is cls:
+    for other in project.classes:
+        if other is cls or project.is_table(other) is False:
+            continue
+        if project.is_table(other) is not True and not maybe:
             continue
         classes, _ = project.mro(other)
         if any(c is cls for c in classes):
@@ -892,8 +1001,8 @@ def relationship_on_non_table_model(cls: ClassDecl, ctx: Context) -> Iterator[Di
         return
     if project.is_model(cls) is not True or not project.mro(cls)[1]:
         return
-    if _table_heirs(project, cls):
-        return  # SCL434
+    if _table_heirs(project, cls, maybe=True):
+        return  # SCL434, or a subclass whose `table=` is not a literal
     for rel in cls.relationships:
         yield ctx.report(
             rel.span,
@@ -1332,19 +1441,20 @@ def link_model_string(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnosti
     )
 
 
-@rule("SCL433", Severity.ERROR)
+@rule("SCL433", Severity.WARNING)
 def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
-    """Checks for a many-to-many pair where only one side has `link_model=`.
+    """Checks for a `link_model` pair whose other side joins over a direct foreign key instead.
 
     ## Why is this bad?
     Each side of a `back_populates` pair builds its own join. The side without `link_model`
-    looks for a foreign key directly between the two tables, and there is none: the foreign
-    keys are in the link table.
+    looks for a foreign key directly between the two tables. When there is one (say
+    `Hero.main_team_id`), that side quietly becomes a many-to-one over that column, paired
+    with a many-to-many on the other side: the two attributes describe different data.
 
     ## When it breaks
-    Mapper configuration: the first query or instantiation raises `NoForeignKeysError: Could
-    not determine join condition between parent/child tables on relationship Hero.teams -
-    there are no foreign keys linking these tables.`
+    Silent: no error and no warning. `hero.teams` holds the hero's main team (one object, not a
+    list), while `team.heroes` reads the link table; changes through one side do not show on
+    the other.
 
     ## Example
     ```python
@@ -1363,6 +1473,7 @@ def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagno
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
+        main_team_id: int | None = Field(default=None, foreign_key="team.id")
         teams: list[Team] = Relationship(back_populates="heroes")
     ```
 
@@ -1383,26 +1494,148 @@ def link_model_one_sided(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagno
 
     class Hero(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
+        main_team_id: int | None = Field(default=None, foreign_key="team.id")
         teams: list[Team] = Relationship(back_populates="heroes", link_model=HeroTeamLink)
     ```
+
+    ## Known problems
+    When the two tables have no direct foreign key at all, the side without `link_model`
+    fails at the first query with `NoForeignKeysError`; the foreign-key family reports that
+    case (SCL307, which also names the missing `link_model`), so this rule stays silent there.
     """
     project = ctx.project
     if not _uses_annotation(rel) or not _built(project, rel) or rel.positional:
         return
     if "link_model" in rel.kwargs or _has_option(rel, "secondary") or _has_option(rel, "primaryjoin"):
         return
-    linked = [p for p in _partners(project, rel)
-              if "link_model" in p.kwargs and "secondary" not in p.sa_kwargs and p.sa_kwargs_known]
-    if not linked:
+    if _has_option(rel, "foreign_keys"):
+        return  # a deliberate second relationship over a chosen column
+    partner = _link_partner(project, rel)
+    if partner is None:
         return
-    if project.direction_of(rel) is not Direction.NO_PATH:
+    direction = project.direction_of(rel)
+    if direction not in (Direction.MANY_TO_ONE, Direction.ONE_TO_MANY):
         return
-    partner = linked[0]
+    owner = project.owner_of(rel)
+    target = project.target_class(rel)
+    paths = project.fk_paths(owner, target)
+    if paths is UNKNOWN:
+        return
+    fks = paths[0] if direction is Direction.MANY_TO_ONE else paths[1]
+    if not fks:
+        return
+    column = f"{fks[0].owner.name}.{fks[0].field.name}"
     link = partner.kwargs["link_model"].value.source
     yield ctx.report(
         rel.span,
         f"`{rel.symbol}` has no `link_model`, but its partner `{partner.symbol}` uses "
-        f"`link_model={link}`; add `link_model={link}` here too, or SQLAlchemy raises "
-        f"`NoForeignKeysError` at the first query (mapper configuration)",
+        f"`link_model={link}`; without it `{rel.symbol}` silently joins over `{column}` instead "
+        f"of the link table",
         related=[(partner.path, partner.span, f"`{partner.symbol}` is declared here")],
+    )
+
+
+def _link_partner(project: Project, rel: RelationshipDecl) -> Optional[RelationshipDecl]:
+    """The `back_populates` partner of `rel` that uses `link_model=` (and nothing overriding it)."""
+    for partner in _partners(project, rel):
+        if ("link_model" in partner.kwargs and partner.sa_kwargs_known
+                and "secondary" not in partner.sa_kwargs):
+            return partner
+    return None
+
+
+# ---------------------------------------------------------------------- SCL435
+
+
+@rule("SCL435", Severity.WARNING)
+def alias_shadowed_relationship_target(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnostic]:
+    """Checks for quoted relationship targets that name an import alias and another model.
+
+    ## Why is this bad?
+    SQLAlchemy looks a quoted target up by class name among all table models, not among the
+    module's imports. When the module imports `OnboardingLesson as Lesson` and writes
+    `list["Lesson"]`, and the project also has a table model named `Lesson`, the relationship
+    points at that other `Lesson`, not at the imported class.
+
+    ## When it breaks
+    Mapper configuration or later: the relationship targets the wrong model. SQLAlchemy raises
+    at the first query when the two tables share no foreign key or `back_populates` names an
+    attribute the wrong model lacks; otherwise it silently loads the wrong rows.
+
+    ## Example
+    ```python
+    from typing import TYPE_CHECKING
+
+    from sqlmodel import Field, Relationship, SQLModel
+
+    if TYPE_CHECKING:
+        from lessons import OnboardingLesson as Lesson
+
+
+    class Plan(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        lessons: list["Lesson"] = Relationship()
+
+
+    class Lesson(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    ```
+
+    ## Use instead
+    ```python
+    from typing import TYPE_CHECKING
+
+    from sqlmodel import Field, Relationship, SQLModel
+
+    if TYPE_CHECKING:
+        from lessons import OnboardingLesson
+
+
+    class Plan(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        lessons: list["OnboardingLesson"] = Relationship()
+
+
+    class Lesson(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    ```
+    """
+    project = ctx.project
+    ann = rel.annotation
+    if not _annotation_ok(ann, project, rel):
+        return
+    assert ann is not None
+    if not ann.target_quoted or ann.unions > 1 or (ann.container and not ann.is_list):
+        return
+    target = ann.target
+    if not isinstance(target, str) or not target.isidentifier() or _dotted_target(ann, target):
+        return
+    owner = project.owner_of(rel)
+    module = project.module_of(owner)
+    imp = module.imports.get(target)
+    if imp is None:
+        return
+    real = imp.qualified.rsplit(".", 1)[-1]
+    if real == target or not real.isidentifier():
+        return
+    found = [c for c in project.classes_named(target) if project.is_table(c) is not False]
+    if len(found) != 1 or project.is_table(found[0]) is not True:
+        return
+    other = found[0]
+    aliased = project.resolve_name(module, target)
+    if isinstance(aliased, ClassDecl):
+        if aliased is other or aliased.name != real:
+            return
+    elif not _outside(project, imp.qualified):
+        return
+    yield ctx.report(
+        ann.span,
+        f"`{rel.symbol}` points at `\"{target}\"`, which this module imports as an alias of "
+        f"`{real}`, but SQLAlchemy looks strings up by class name and finds the table model "
+        f"`{target}` of `{other.module}`; the relationship silently targets that model, or "
+        f"SQLAlchemy raises at the first query (mapper configuration)",
+        related=[(other.path, other.name_span, f"`{target}` is declared here"),
+                 (module.path, imp.span, f"`{target}` is imported as an alias of `{real}` here")],
     )
