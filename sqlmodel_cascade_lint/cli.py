@@ -11,6 +11,7 @@ import click
 from sqlmodel_cascade_lint import __version__
 from sqlmodel_cascade_lint.diagnostics import LintError
 from sqlmodel_cascade_lint.engine import Options, lint
+from sqlmodel_cascade_lint.progress import progress_for
 from sqlmodel_cascade_lint.reporters import REPORTERS
 from sqlmodel_cascade_lint.rules import load_rules
 
@@ -54,8 +55,15 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings.")
 @click.option("--no-gitignore", "no_gitignore", is_flag=True,
               help="Also check files that .gitignore excludes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes for parsing (default: one per core; small runs use one).")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="SQLMODEL_CASCADE_LINT_CACHE_DIR", show_envvar=True,
+              help="Where the facts cache lives (default: <project root>/.sqlmodel_cascade_lint_cache).")
 def check(paths: Tuple[Path, ...], output_format: str, select: Tuple[str, ...], ignore: Tuple[str, ...],
-          exit_zero: bool, no_gitignore: bool) -> None:
+          exit_zero: bool, no_gitignore: bool, jobs: Optional[int], no_cache: bool,
+          cache_dir: Optional[Path]) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     rules = load_rules()
     known = list(rules)
@@ -65,12 +73,17 @@ def check(paths: Tuple[Path, ...], output_format: str, select: Tuple[str, ...], 
     if ignore:
         base = chosen if chosen is not None else {c for c, r in rules.items() if r.default_enabled}
         chosen = base - _codes(ignore, known, "--ignore")
-    options = Options(select=chosen, respect_gitignore=not no_gitignore)
+    bar = progress_for(sys.stderr, output_format)
+    options = Options(select=chosen, respect_gitignore=not no_gitignore, jobs=jobs, cache=not no_cache,
+                      cache_dir=cache_dir, progress=bar)
     try:
         result = lint(list(paths) or [Path(".")], options)
     except LintError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    finally:
+        if bar is not None:
+            bar.close()
     click.echo(REPORTERS[output_format](result), nl=False)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
