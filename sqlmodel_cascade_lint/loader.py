@@ -30,7 +30,6 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 from sqlmodel_cascade_lint import prefilter
 from sqlmodel_cascade_lint.cache import Entry, FactsCache, digest
 from sqlmodel_cascade_lint.discovery import module_name
-from sqlmodel_cascade_lint.extract import extract
 from sqlmodel_cascade_lint.facts import ModuleFacts, ParseFailure, Span
 
 ProgressCallback = Callable[[int, int], None]
@@ -101,6 +100,8 @@ def _stub(shown: str, module: str) -> ModuleFacts:
 
 
 def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[ModuleFacts]:
+    from sqlmodel_cascade_lint.extract import extract
+
     return [extract(shown, module, data) for shown, module, data in items]
 
 
@@ -227,6 +228,9 @@ def _parse(todo: List[_File], jobs: Optional[int], progress: Optional[ProgressCa
     total = len(todo)
     if not total:
         return
+    # libcst takes a third of a second to import: a run with nothing to parse never loads it
+    from sqlmodel_cascade_lint.extract import extract
+
     workers = min(jobs if jobs is not None else default_jobs(), total)
     size = sum(len(f.data or b"") for f in todo)
     done = 0
