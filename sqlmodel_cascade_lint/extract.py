@@ -189,6 +189,7 @@ _STMT_TWINS: Dict[type, Any] = {
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _STMT_TWINS[cst.TryStar] = ast.TryStar
 _PAIR_DEPTH = _MAX_DEPTH + 4
+_TO_PAREN = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*\)")
 
 
 def _flat(body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]]) -> List[cst.CSTNode]:
@@ -415,13 +416,25 @@ class _Positions:
                         raise _Mismatch
                     self._pair_expr(element.key, key, depth + 1)
                     self._pair_expr(element.value, value, depth + 1)
-                    if (id(element.key) in self._twins and id(element.value) in self._twins
-                            and not element.key.lpar and not element.value.lpar):
-                        self._twins[id(element)] = (self._start(key), self._end(value))
+                    if id(element.key) in self._twins and id(element.value) in self._twins and not element.key.lpar:
+                        end = self._past_parens(self._end(value), len(element.value.rpar))
+                        if end is not None:
+                            self._twins[id(element)] = (self._start(key), end)
                 elif key is not None:
                     raise _Mismatch
 
     # ---------------------------------------------------------------- offsets
+
+    def _past_parens(self, offset: int, count: int) -> Optional[int]:
+        """The offset after `count` closing parentheses that follow `offset` (with spaces and
+        comments between), or None when the text is not like that."""
+        text = self._text
+        for _ in range(count):
+            match = _TO_PAREN.match(text, offset)
+            if match is None:
+                return None
+            offset = match.end()
+        return offset
 
     def _offset(self, line: int, byte_column: int) -> int:
         """Character offset in the text of `ast`'s (1-based line, UTF-8 byte column)."""
