@@ -141,7 +141,8 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
               f"{results[label]['peak_mib']:>7.1f} MiB", flush=True)
 
     timed("cold", tool + ["."], before=lambda i: shutil.rmtree(cache, ignore_errors=True))
-    timed("cold --no-cache", tool + ["--no-cache", "."])
+    if args.no_cache_row:
+        timed("cold --no-cache", tool + ["--no-cache", "."])
     timed("warm", tool + ["."], before=lambda i: None)
     timed("one model file changed", tool + ["."], before=lambda i: touch_model(tree, models[i % len(models)], i))
     one = models[len(models) // 2].relative_to(tree).as_posix()
@@ -222,6 +223,7 @@ def main() -> None:
     parser.add_argument("--fixit-on", nargs="*", default=["1000"], help="corpora to run fixit on")
     parser.add_argument("--fixit-timeout", type=int, default=600)
     parser.add_argument("--jobs1", action="store_true", help="also time a cold run on one process")
+    parser.add_argument("--no-cache-row", action="store_true", help="also time cold runs with --no-cache")
     args = parser.parse_args()
     sizes = QUICK if args.quick else CORPORA
     work = args.work or Path(tempfile.gettempdir()) / ("scl-bench-quick" if args.quick else "scl-bench")

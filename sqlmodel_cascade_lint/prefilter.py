@@ -57,11 +57,11 @@ class Scan(NamedTuple):
     aliases: Tuple[Tuple[bytes, bytes], ...]  # (alias, original) for aliases used in headers
     seed: bool  # a header names SQLModel, has a `table` keyword, or was not understood
     mentions: FrozenSet[bytes]  # identifiers on lines that mention `Relationship`
-    marked: bool = False  # mentions `sqlmodel`, `SQLModel` or `Relationship` anywhere
+    marked: bool = False  # mentions `sqlmodel` or `SQLModel` anywhere
 
 
 EMPTY = Scan((), frozenset(), frozenset(), (), False, frozenset())
-_MARKERS = (b"sqlmodel", b"SQLModel", b"Relationship")
+_MARKERS = (b"sqlmodel", b"SQLModel")  # not `Relationship`: the word is common in other code
 
 
 def marked(data: bytes) -> bool:
