@@ -3,7 +3,9 @@
 One pickle file per project root and tool fingerprint, in `<root>/.sqlmodel_cascade_lint_cache/`
 (or `--cache-dir` / `SQLMODEL_CASCADE_LINT_CACHE_DIR`). An entry is keyed by the file's absolute
 path and holds its size and modification time (the fast path), the hash of its content (what
-decides), its text scan and, when it was parsed, its facts. The fingerprint covers the tool's
+decides), its text scan and, when it was parsed, its facts, pickled on their own: a run that changes
+one file writes the others' facts back as they were read, as bytes, without pickling them
+again, and only the facts a run uses are unpickled. The fingerprint covers the tool's
 version, the Python and libcst versions and the source of the modules that produce facts, so a
 changed extractor never reads old facts.
 
@@ -57,7 +59,7 @@ class Entry(NamedTuple):
     shown: str
     module: str
     scan: Scan
-    facts: Optional[ModuleFacts]  # None when the file was not parsed
+    facts: Optional[bytes]  # the pickled `ModuleFacts`; None when the file was not parsed
 
 
 def digest(data: bytes) -> bytes:
@@ -152,7 +154,7 @@ class FactsCache:
         self.written_ns = payload["written_ns"]
         self.entries = {k: v for k, v in payload["entries"].items()
                         if isinstance(k, str) and isinstance(v, Entry) and isinstance(v.scan, Scan)
-                        and (v.facts is None or isinstance(v.facts, ModuleFacts))}
+                        and (v.facts is None or isinstance(v.facts, bytes))}
 
     def lookup_stat(self, key: str, size: int, mtime_ns: int) -> Optional[Entry]:
         """The entry when the file's size and modification time vouch for it."""
@@ -168,6 +170,19 @@ class FactsCache:
         if entry is None or entry.digest != content:
             return None
         return entry
+
+    @staticmethod
+    def unpack(packed: bytes) -> Optional[ModuleFacts]:
+        """The facts pickled in `packed`, or None when they cannot be read back."""
+        try:
+            facts = _Unpickler(io.BytesIO(packed)).load()
+        except Exception:  # noqa: BLE001 - a damaged entry is a missing entry
+            return None
+        return facts if isinstance(facts, ModuleFacts) else None
+
+    @staticmethod
+    def pack(facts: ModuleFacts) -> bytes:
+        return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
 
     def put(self, key: str, entry: Entry) -> None:
         if self.entries.get(key) != entry:

@@ -52,6 +52,7 @@ class _File:
     digest: bytes = b""
     scan: prefilter.Scan = prefilter.EMPTY
     facts: Optional[ModuleFacts] = None
+    packed: Optional[bytes] = None  # the cached, pickled facts, while they are not unpickled
     failure: Optional[ModuleFacts] = None  # cannot be read
 
 
@@ -99,10 +100,11 @@ def _stub(shown: str, module: str) -> ModuleFacts:
     return ModuleFacts(path=shown, module=module, imports={}, classes=())
 
 
-def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[ModuleFacts]:
+def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[bytes]:
+    """Facts of some files, pickled here: the parent keeps these bytes for the cache."""
     from sqlmodel_cascade_lint.extract import extract
 
-    return [extract(shown, module, data) for shown, module, data in items]
+    return [FactsCache.pack(extract(shown, module, data)) for shown, module, data in items]
 
 
 def _read(item: _File) -> bool:
@@ -173,11 +175,11 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             item.digest = entry.digest
             item.scan = entry.scan
             if entry.facts is not None and entry.shown == item.shown and entry.module == item.module:
-                item.facts = entry.facts
+                item.packed = entry.facts
         else:
             assert item.data is not None
             item.scan = prefilter.scan(item.data)
-        if not item.scan.seed and not item.scan.marked and item.facts is None:
+        if not item.scan.seed and not item.scan.marked and item.packed is None:
             item.data = None  # most files are never parsed: do not hold their bytes
 
     # 2. which files the index needs
@@ -188,6 +190,11 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
     wanted = prefilter.needed({s: f.scan for s, f in readable.items()}, seeds)
 
     # 3. parse what is needed and not cached
+    for item in files:
+        if item.packed is not None and item.failure is None and item.shown in wanted:
+            item.facts = FactsCache.unpack(item.packed)
+            if item.facts is None:
+                item.packed = None
     todo = [f for f in files if f.failure is None and f.shown in wanted and f.facts is None]
     for item in todo:
         if item.data is None and _read(item):
@@ -200,8 +207,10 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
     if cache is not None:
         for item in files:
             if item.failure is None and item.size >= 0 and item.key:
+                if item.packed is None and item.facts is not None:
+                    item.packed = FactsCache.pack(item.facts)
                 cache.put(item.key, Entry(item.size, item.mtime_ns, item.digest, item.shown, item.module,
-                                          item.scan, item.facts))
+                                          item.scan, item.packed))
         if complete:
             cache.prune({f.key for f in files if f.key})
         cache.save()
@@ -265,8 +274,9 @@ def _parse_pool(todo: List[_File], workers: int, progress: Optional[ProgressCall
                        for chunk in chunks}
             for future in as_completed(futures):
                 chunk = futures[future]
-                for item, result in zip(chunk, future.result()):
-                    item.facts = result
+                for item, packed in zip(chunk, future.result()):
+                    item.packed = packed
+                    item.facts = FactsCache.unpack(packed)
                     item.data = item.data if item.forced else None
                 done += len(chunk)
                 if progress is not None:

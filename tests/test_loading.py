@@ -239,7 +239,7 @@ def test_stat_fast_path_and_racy_files(tmp_path: Path) -> None:
     store.load()
     key = os.path.abspath(root / "pkg/models.py")
     entry = store.entries[key]
-    assert isinstance(entry.facts, ModuleFacts)
+    assert entry.facts is not None and isinstance(store.unpack(entry.facts), ModuleFacts)
     # written just now: the time stamps cannot vouch for the files yet
     assert store.lookup_stat(key, entry.size, entry.mtime_ns) is None
     store.written_ns = entry.mtime_ns + 10 * cache_module._RACY_NS
