@@ -9,7 +9,9 @@ theirs (their imports resolve the names in their own classes only). A class matt
   `app.db`, and `class HeroCreate(HeroBase)` further down the chain);
 - a class that matters names it in its header: bases and mixins are part of a model's MRO
   (their fields, `__tablename__`, whether the MRO is complete), and every class of that name
-  is needed for the lookup to be as ambiguous as the full index would find it;
+  is needed for the lookup to be as ambiguous as the full index would find it; except when
+  the name is a class of the same file that the file does not import: the index looks such a
+  name up in its own module first (`class LessonNotFound(LessonError)` next to `LessonError`);
 - a `Relationship` line of a file that matters names it (a relationship target, a link model);
 - it is in a file being checked.
 
@@ -58,6 +60,7 @@ class Scan(NamedTuple):
     seed: bool  # a header names SQLModel, has a `table` keyword, or was not understood
     mentions: FrozenSet[bytes]  # identifiers on lines that mention `Relationship`
     marked: bool = False  # mentions `sqlmodel` or `SQLModel` anywhere
+    local: FrozenSet[bytes] = frozenset()  # header names that only this file's own classes can be
 
 
 EMPTY = Scan((), frozenset(), frozenset(), (), False, frozenset())
@@ -188,8 +191,23 @@ def _scan(data: bytes) -> Scan:
         mentions.update(_IDENT.findall(data, start, end))
         at = data.find(b"Relationship", end)
     seed = not understood or b"table" in words or b"SQLModel" in words
-    return Scan(tuple(heads), frozenset(n for n, _ in heads), frozenset(words), tuple(sorted(aliases)),
-                seed, frozenset(mentions))
+    names = frozenset(n for n, _ in heads)
+    return Scan(tuple(heads), names, frozenset(words), tuple(sorted(aliases)), seed, frozenset(mentions),
+                local=_local(data, names & words))
+
+
+_CONTINUED_IMPORT = re.compile(rb"import[ \t]*\(|import[^\r\n]*\\\r?\n")
+
+
+def _local(data: bytes, candidates: FrozenSet[bytes]) -> FrozenSet[bytes]:
+    """The names among `candidates` (classes this file defines and names in a header) that the
+    index resolves to this file's own class: the project looks a bare name up in its own
+    module first, unless the module imports that name."""
+    if not candidates or _CONTINUED_IMPORT.search(data) is not None:
+        return frozenset()
+    return frozenset(name for name in candidates
+                     if re.search(rb"import[^\r\n]*(?<![\w\x80-\xff])" + re.escape(name) + rb"(?![\w\x80-\xff])",
+                                  data) is None)
 
 
 def _refs(found: Scan, header: bytes) -> Tuple[FrozenSet[bytes], bool]:
@@ -204,7 +222,7 @@ def _refs(found: Scan, header: bytes) -> Tuple[FrozenSet[bytes], bool]:
 def needed(scans: Mapping[str, Scan], seeds: Iterable[str]) -> Set[str]:
     """Keys of `scans` whose files must be parsed: the seeds and every file holding a class that
     matters (see the module docstring)."""
-    seeds = list(seeds)
+    seed_files = set(seeds)
     refs_of: Dict[str, List[Tuple[bytes, FrozenSet[bytes], bool]]] = {}
 
     def heads_of(key: str) -> List[Tuple[bytes, FrozenSet[bytes], bool]]:
@@ -237,17 +255,22 @@ def needed(scans: Mapping[str, Scan], seeds: Iterable[str]) -> Set[str]:
         candidates = [k for k, s in with_classes if not s.words.isdisjoint(model_names)]
 
     # classes that matter: those, the classes of the seeds, and every class they name
-    chosen: Set[str] = set(seeds)
+    chosen: Set[str] = set()
     relevant: Set[Tuple[str, int]] = set()
     wanted: Set[bytes] = set()
-    pending = list(maybe) + [(k, i) for k in seeds if k in scans for i in range(len(scans[k].heads))]
+    pending = list(maybe) + [(k, i) for k in sorted(seed_files) if k in scans
+                             for i in range(len(scans[k].heads))]
+    for key in seed_files:
+        chosen.add(key)
+        if key in scans:
+            wanted.update(scans[key].mentions)
     while pending:
         for key, index in pending:
             if (key, index) in relevant:
                 continue
             relevant.add((key, index))
-            wanted.update(heads_of(key)[index][1])
-            if key not in chosen or key in seeds:
+            wanted.update(heads_of(key)[index][1] - scans[key].local)
+            if key not in chosen:
                 chosen.add(key)
                 wanted.update(scans[key].mentions)
         pending = [(k, i) for k, s in with_classes if not s.names.isdisjoint(wanted)
