@@ -192,22 +192,33 @@ def _scan(data: bytes) -> Scan:
         at = data.find(b"Relationship", end)
     seed = not understood or b"table" in words or b"SQLModel" in words
     names = frozenset(n for n, _ in heads)
+    once = names & words
+    if once and len(names) != len(heads):
+        counts: Dict[bytes, int] = {}
+        for name, _ in heads:
+            counts[name] = counts.get(name, 0) + 1
+        once = frozenset(n for n in once if counts[n] == 1)
     return Scan(tuple(heads), names, frozenset(words), tuple(sorted(aliases)), seed, frozenset(mentions),
-                local=_local(data, names & words))
+                local=_local(data, once))
 
 
 _CONTINUED_IMPORT = re.compile(rb"import[ \t]*\(|import[^\r\n]*\\\r?\n")
 
 
 def _local(data: bytes, candidates: FrozenSet[bytes]) -> FrozenSet[bytes]:
-    """The names among `candidates` (classes this file defines and names in a header) that the
-    index resolves to this file's own class: the project looks a bare name up in its own
-    module first, unless the module imports that name."""
+    """The names among `candidates` (classes this file defines once and names in a header) that
+    the index resolves to this file's own class: the project looks a bare name up among its own
+    module's top-level classes first, unless the module imports that name."""
     if not candidates or _CONTINUED_IMPORT.search(data) is not None:
         return frozenset()
-    return frozenset(name for name in candidates
-                     if re.search(rb"import[^\r\n]*(?<![\w\x80-\xff])" + re.escape(name) + rb"(?![\w\x80-\xff])",
-                                  data) is None)
+    out = []
+    for name in candidates:
+        word = re.escape(name) + rb"(?![\w\x80-\xff])"
+        imported = re.search(rb"import[^\r\n]*(?<![\w\x80-\xff])" + word, data)
+        top_level = re.search(rb"(?m)^class[ \t]+" + word, data)  # not nested in a def or class
+        if imported is None and top_level is not None:
+            out.append(name)
+    return frozenset(out)
 
 
 def _refs(found: Scan, header: bytes) -> Tuple[FrozenSet[bytes], bool]:

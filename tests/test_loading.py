@@ -76,6 +76,23 @@ TRAPS: Dict[str, Dict[str, str]] = {
             "from m.team import Team\n\n\nclass Special(\n    Team,\n):\n    extra: int = 0\n"
         ),
     },
+    "local_names": {
+        # a nested class or a name defined twice is not resolved in its own module
+        "q/models.py": (
+            "from sqlmodel import SQLModel, Field\n\n\ndef make():\n    class Helper:\n        pass\n"
+            "    return Helper\n\n\nclass Thing(Helper, SQLModel, table=True):\n    id: int = Field(primary_key=True)\n"
+        ),
+        "q/helpers.py": "class Helper:\n    note: str = ''\n",
+        "q/dup.py": (
+            "from sqlmodel import SQLModel\n\n\nclass Base:\n    pass\n\n\nclass Base:\n    pass\n\n\n"
+            "class Item(Base, SQLModel):\n    x: int = 0\n"
+        ),
+        "q/base2.py": "class Base:\n    y: int = 0\n",
+        "q/imported.py": (
+            "from sqlmodel import SQLModel\nfrom q.helpers import Helper\n\n\nclass Helper(SQLModel):\n    pass\n\n\n"
+            "class Other(Helper):\n    pass\n"
+        ),
+    },
 }
 
 
