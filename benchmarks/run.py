@@ -131,6 +131,8 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
     results: Dict[str, Any] = {"files": count, "bytes": size, "model_files": len(models)}
 
     def timed(label: str, cmd: List[str], before: Any = None, n: int = runs) -> None:
+        if args.rows and label not in args.rows:
+            return
         samples = []
         for i in range(n):
             if before is not None:
@@ -143,6 +145,8 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
     timed("cold", tool + ["."], before=lambda i: shutil.rmtree(cache, ignore_errors=True))
     if args.no_cache_row:
         timed("cold --no-cache", tool + ["--no-cache", "."])
+    if args.rows and "cold" not in args.rows:
+        measure(tool + ["."], tree, env)  # build the cache the warm rows use
     timed("warm", tool + ["."], before=lambda i: None)
     timed("one model file changed", tool + ["."], before=lambda i: touch_model(tree, models[i % len(models)], i))
     one = models[len(models) // 2].relative_to(tree).as_posix()
@@ -159,7 +163,7 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
     timed("floor: read all files", [sys.executable, str(floor_script), str(package), "read"])
     timed("floor: read + parse models (2 proc)", [sys.executable, str(floor_script), str(package), "parse"])
     fixit = args.fixit
-    if fixit and Path(fixit).exists() and name in args.fixit_on:
+    if fixit and Path(fixit).exists() and name in args.fixit_on and not args.rows:
         start = time.perf_counter()
         try:
             sample = measure(["timeout", str(args.fixit_timeout), fixit, "lint", "."], tree, env)
@@ -224,6 +228,7 @@ def main() -> None:
     parser.add_argument("--fixit-timeout", type=int, default=600)
     parser.add_argument("--jobs1", action="store_true", help="also time a cold run on one process")
     parser.add_argument("--no-cache-row", action="store_true", help="also time cold runs with --no-cache")
+    parser.add_argument("--rows", nargs="*", default=None, help="time only these rows (by label)")
     args = parser.parse_args()
     sizes = QUICK if args.quick else CORPORA
     work = args.work or Path(tempfile.gettempdir()) / ("scl-bench-quick" if args.quick else "scl-bench")

@@ -3,9 +3,10 @@
 One pickle file per project root and tool fingerprint, in `<root>/.sqlmodel_cascade_lint_cache/`
 (or `--cache-dir` / `SQLMODEL_CASCADE_LINT_CACHE_DIR`). An entry is keyed by the file's absolute
 path and holds its size and modification time (the fast path), the hash of its content (what
-decides), its text scan and, when it was parsed, its facts, pickled on their own: a run that changes
+decides), its text scan and, when it was parsed, its facts, each pickled on its own: a run that changes
 one file writes the others' facts back as they were read, as bytes, without pickling them
-again, and only the facts a run uses are unpickled. The fingerprint covers the tool's
+again, and only the facts a run uses are unpickled. The files the prefilter chose are kept
+too, with a hash of all scans: while no scan changes, the scans are not even unpickled. The fingerprint covers the tool's
 version, the Python and libcst versions and the source of the modules that produce facts, so a
 changed extractor never reads old facts.
 
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, Dict, FrozenSet, NamedTuple, Optional
 
 from sqlmodel_cascade_lint import __version__
 from sqlmodel_cascade_lint.facts import (
@@ -48,7 +49,7 @@ from sqlmodel_cascade_lint.prefilter import Scan
 
 CACHE_DIR_NAME = ".sqlmodel_cascade_lint_cache"
 ENV_CACHE_DIR = "SQLMODEL_CASCADE_LINT_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 2
 _RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 
 
@@ -58,8 +59,18 @@ class Entry(NamedTuple):
     digest: bytes
     shown: str
     module: str
-    scan: Scan
+    scan: bytes  # the pickled `prefilter.Scan`
+    scan_key: bytes  # a hash of `scan`
+    marked: bool  # `Scan.marked`
     facts: Optional[bytes]  # the pickled `ModuleFacts`; None when the file was not parsed
+
+
+class Closure(NamedTuple):
+    """The files `prefilter.needed` chose, for the files' scans (`key`) and these seeds."""
+
+    key: bytes
+    seeds: FrozenSet[str]
+    wanted: FrozenSet[str]
 
 
 def digest(data: bytes) -> bytes:
@@ -92,7 +103,7 @@ _SAFE = {
                                     "FieldDecl", "RelationshipDecl", "ClassDecl", "Import",
                                     "ParseFailure", "ModuleFacts"},
     "sqlmodel_cascade_lint.prefilter": {"Scan"},
-    "sqlmodel_cascade_lint.cache": {"Entry"},
+    "sqlmodel_cascade_lint.cache": {"Entry", "Closure"},
 }
 
 
@@ -138,6 +149,7 @@ class FactsCache:
         self.path = folder / f"{self.prefix}{_fingerprint()}.pickle"
         self.entries: Dict[str, Entry] = {}
         self.written_ns = 0
+        self.closure: Optional[Closure] = None
         self.dirty = False
 
     def load(self) -> None:
@@ -153,8 +165,24 @@ class FactsCache:
             return
         self.written_ns = payload["written_ns"]
         self.entries = {k: v for k, v in payload["entries"].items()
-                        if isinstance(k, str) and isinstance(v, Entry) and isinstance(v.scan, Scan)
+                        if isinstance(k, str) and isinstance(v, Entry) and isinstance(v.scan, bytes)
                         and (v.facts is None or isinstance(v.facts, bytes))}
+        closure = payload.get("closure")
+        if isinstance(closure, Closure) and isinstance(closure.wanted, frozenset):
+            self.closure = closure
+
+    def set_closure(self, closure: Closure) -> None:
+        if closure != self.closure:
+            self.closure = closure
+            self.dirty = True
+
+    @staticmethod
+    def unpack_scan(packed: bytes) -> Optional[Scan]:
+        try:
+            found = _Unpickler(io.BytesIO(packed)).load()
+        except Exception:  # noqa: BLE001 - a damaged entry is a missing entry
+            return None
+        return found if isinstance(found, Scan) else None
 
     def lookup_stat(self, key: str, size: int, mtime_ns: int) -> Optional[Entry]:
         """The entry when the file's size and modification time vouch for it."""
@@ -204,7 +232,7 @@ class FactsCache:
             if (created or self.folder.name == CACHE_DIR_NAME) and not ignore.exists():
                 ignore.write_text("# written by sqlmodel-cascade-lint\n*\n", encoding="utf-8")
             payload = {"format": _FORMAT, "root": os.path.abspath(self.root), "written_ns": time.time_ns(),
-                       "entries": self.entries}
+                       "entries": self.entries, "closure": self.closure}
             fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.folder)
             try:
                 with os.fdopen(fd, "wb") as handle:

@@ -19,16 +19,18 @@ is not parsed are dropped as soon as it is scanned.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import stat as stat_module
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from sqlmodel_cascade_lint import prefilter
-from sqlmodel_cascade_lint.cache import Entry, FactsCache, digest
+from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
 from sqlmodel_cascade_lint.discovery import module_name
 from sqlmodel_cascade_lint.facts import ModuleFacts, ParseFailure, Span
 
@@ -50,7 +52,10 @@ class _File:
     mtime_ns: int = -1
     data: Optional[bytes] = None
     digest: bytes = b""
-    scan: prefilter.Scan = prefilter.EMPTY
+    scan: Optional[prefilter.Scan] = None  # unpickled from `scan_packed` only when needed
+    scan_packed: bytes = b""
+    scan_key: bytes = b""
+    marked: bool = False
     facts: Optional[ModuleFacts] = None
     packed: Optional[bytes] = None  # the cached, pickled facts, while they are not unpickled
     failure: Optional[ModuleFacts] = None  # cannot be read
@@ -82,6 +87,41 @@ class _ModuleNames:
         if name and name[-1] == "__init__":
             name = name[:-1]
         return ".".join(name)
+
+
+def _set_scan(item: _File, found: prefilter.Scan) -> None:
+    item.scan = found
+    item.scan_packed = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+    item.scan_key = hashlib.sha256(item.scan_packed).digest()[:16]
+    item.marked = found.marked
+
+
+def _needed(readable: List[_File], seeds: FrozenSet[str], cache: Optional[FactsCache]) -> Set[str]:
+    """`prefilter.needed` over the files' scans; the cached answer while no scan changed and the
+    seeds are among the cached seeds (a superset of the needed files is always safe: the
+    prefilter only decides what may be left out)."""
+    key = hashlib.sha256()
+    for item in sorted(readable, key=lambda f: f.shown):
+        key.update(item.shown.encode("utf-8", "surrogateescape") + b"\0" + item.scan_key)
+    digest_of_scans = key.digest()
+    if cache is not None and cache.closure is not None:
+        known = cache.closure
+        if known.key == digest_of_scans and seeds <= known.seeds:
+            return set(known.wanted)
+    scans: Dict[str, prefilter.Scan] = {}
+    for item in readable:
+        if item.scan is None:
+            item.scan = FactsCache.unpack_scan(item.scan_packed)
+            if item.scan is None:  # a damaged entry: scan the file again
+                if item.data is None and not _read(item):
+                    continue
+                assert item.data is not None
+                _set_scan(item, prefilter.scan(item.data))
+        scans[item.shown] = item.scan
+    wanted = prefilter.needed(scans, seeds)
+    if cache is not None:
+        cache.set_closure(Closure(digest_of_scans, seeds, frozenset(wanted)))
+    return wanted
 
 
 def default_jobs() -> int:
@@ -141,7 +181,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
     if stdin is not None:
         shown, data = stdin
         piped = _File(Path(shown), shown, module_name(Path(shown), root), "", True, data=data)
-        piped.scan = prefilter.scan(data)
+        _set_scan(piped, prefilter.scan(data))
         files.append(piped)
     for path, shown in project:
         if shown not in seen:
@@ -173,21 +213,21 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             entry = cache.lookup_digest(item.key, item.digest) if cache is not None else None
         if entry is not None:
             item.digest = entry.digest
-            item.scan = entry.scan
+            item.scan_packed, item.scan_key, item.marked = entry.scan, entry.scan_key, entry.marked
             if entry.facts is not None and entry.shown == item.shown and entry.module == item.module:
                 item.packed = entry.facts
         else:
             assert item.data is not None
-            item.scan = prefilter.scan(item.data)
-        if not item.scan.seed and not item.scan.marked and item.packed is None:
+            _set_scan(item, prefilter.scan(item.data))
+        if item.packed is None and not item.marked and not (item.scan is not None and item.scan.seed):
             item.data = None  # most files are never parsed: do not hold their bytes
 
     # 2. which files the index needs
-    readable = {f.shown: f for f in files if f.failure is None}
+    readable = [f for f in files if f.failure is None]
     # A file being checked that the index does not need is not parsed either, unless it
     # mentions SQLModel: it has no model to check.
-    seeds = [f.shown for f in files if f.forced and f.failure is None and (f.scan.marked or not f.key)]
-    wanted = prefilter.needed({s: f.scan for s, f in readable.items()}, seeds)
+    seeds = frozenset(f.shown for f in readable if f.forced and (f.marked or not f.key))
+    wanted = _needed(readable, seeds, cache)
 
     # 3. parse what is needed and not cached
     for item in files:
@@ -210,7 +250,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
                 if item.packed is None and item.facts is not None:
                     item.packed = FactsCache.pack(item.facts)
                 cache.put(item.key, Entry(item.size, item.mtime_ns, item.digest, item.shown, item.module,
-                                          item.scan, item.packed))
+                                          item.scan_packed, item.scan_key, item.marked, item.packed))
         if complete:
             cache.prune({f.key for f in files if f.key})
         cache.save()

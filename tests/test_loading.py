@@ -287,3 +287,28 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert "10/10" in stream.getvalue()
     bar.close()
     assert stream.getvalue().endswith("\r")
+
+
+def test_unchanged_scans_reuse_the_prefilter_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _write(tmp_path / "proj", TRAPS["base_elsewhere"])
+    first = _check_cached(root)
+    calls: List[int] = []
+    original = prefilter.needed
+    monkeypatch.setattr(prefilter, "needed", lambda scans, seeds: calls.append(1) or original(scans, seeds))
+    store = cache_module.FactsCache(root / cache_module.CACHE_DIR_NAME, root)
+    store.load()
+    store.written_ns += 10 * cache_module._RACY_NS  # let the time stamps vouch for the files
+    store.dirty = True
+    store.save()
+    assert _check_cached(root) == first and not calls
+    # a body-only edit keeps the scan, and the answer
+    schemas = root / "app/models/schemas.py"
+    schemas.write_text(schemas.read_text() + "\n# note\n")
+    assert _check_cached(root) == first and not calls
+    # a new class header does not
+    schemas.write_text(schemas.read_text() + "\n\nclass TeamRead(TeamBase):\n    pass\n")
+    assert _check_cached(root) == first and calls
+
+
+def _check_cached(root: Path) -> str:
+    return REPORTERS["json"](lint([root], Options(cache=True, jobs=1)))
