@@ -18,6 +18,7 @@ from sqlmodel_cascade_lint.engine import LintResult, Options, decode, display_pa
 from sqlmodel_cascade_lint.fixes import applicable, fix_source
 from sqlmodel_cascade_lint.reporters import REPORTERS, TEXT_FORMATS, Report, format_statistics
 from sqlmodel_cascade_lint.ruledocs import metadata, render_rule, rule_json
+from sqlmodel_cascade_lint.progress import progress_for
 from sqlmodel_cascade_lint.rules import load_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -98,13 +99,20 @@ def cli() -> None:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text output. Honours NO_COLOR and FORCE_COLOR.")
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes for parsing (default: one per core; small runs use one).")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="SQLMODEL_CASCADE_LINT_CACHE_DIR", show_envvar=True,
+              help="Where the facts cache lives (default: <project root>/.sqlmodel_cascade_lint_cache).")
 def check(paths: Tuple[Path, ...], config_path: Optional[Path], isolated: bool,
           output_format: Optional[str], output_file: Optional[Path], select: Tuple[str, ...],
           extend_select: Tuple[str, ...], ignore: Tuple[str, ...], per_file_ignores: Tuple[str, ...],
           exclude: Tuple[str, ...], extend_exclude: Tuple[str, ...], respect_gitignore: Optional[bool],
           no_gitignore: bool, force_exclude: Optional[bool], fix: bool, unsafe_fixes: bool, diff: bool,
           statistics: bool, stdin_filename: Optional[str], ignore_noqa: bool, quiet: bool, silent: bool,
-          color: str, exit_zero: bool) -> None:
+          color: str, exit_zero: bool, jobs: Optional[int], no_cache: bool,
+          cache_dir: Optional[Path]) -> None:
     """Check PATHS (files or folders; default: the current folder; `-` reads standard input)."""
     use_stdin = STDIN in paths
     if use_stdin and len(paths) > 1:
@@ -142,8 +150,13 @@ def check(paths: Tuple[Path, ...], config_path: Optional[Path], isolated: bool,
         per_file_ignores=resolved.per_file_ignores,
         base=resolved.base,
         noqa=not ignore_noqa,
+        jobs=jobs,
+        cache=not no_cache,
+        cache_dir=cache_dir,
     )
     fmt = resolved.output_format or "full"
+    bar = None if silent else progress_for(sys.stderr, fmt)
+    options.progress = bar
 
     stdin_data: Optional[Tuple[str, bytes]] = None
     if use_stdin:
@@ -160,6 +173,9 @@ def check(paths: Tuple[Path, ...], config_path: Optional[Path], isolated: bool,
             result = _lint(file_paths, options, stdin_data)
     except LintError as exc:
         _fail(str(exc))
+    finally:
+        if bar is not None:
+            bar.close()
 
     if fix and stdin_data is not None:
         # ruff's convention: the fixed source goes to standard output, the report elsewhere

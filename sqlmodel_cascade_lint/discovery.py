@@ -43,6 +43,18 @@ class _Ignores:
         self.enabled = enabled
         self.specs: Dict[Path, Optional[pathspec.PathSpec]] = {}
 
+    def _any_spec(self, folder: Path) -> bool:
+        """Whether `folder` or a folder above it (up to the root) has a `.gitignore` (memoised:
+        without one, a file costs a dictionary lookup instead of path arithmetic)."""
+        chain = self.__dict__.setdefault("_chains", {})
+        known = chain.get(folder)
+        if known is None:
+            parent = folder.parent
+            known = self._spec(folder) is not None or (
+                folder != self.root and parent != folder and self._any_spec(parent))
+            chain[folder] = known
+        return known
+
     def _spec(self, folder: Path) -> Optional[pathspec.PathSpec]:
         if folder not in self.specs:
             spec = None
@@ -57,7 +69,7 @@ class _Ignores:
         return self.specs[folder]
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        if not self.enabled:
+        if not self.enabled or not self._any_spec(path.parent):
             return False
         path = Path(os.path.abspath(path))  # walk() may yield paths relative to the working folder
         try:

@@ -8,23 +8,20 @@ import tokenize
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
-from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
 from sqlmodel_cascade_lint import suppressions
-from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root, module_name
-from sqlmodel_cascade_lint.extract import extract
-from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, ParseFailure, Span
+from sqlmodel_cascade_lint.cache import FactsCache, cache_dir_for
+from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
+from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root
+from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, Span
+from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts
 from sqlmodel_cascade_lint.project import Project
 from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
 
 INTERNAL_ERROR = "SCL002"
-
-# A file can contribute facts to the index only if it mentions one of these.
-_PREFILTER = (b"Relationship", b"Field", b"table", b"__tablename__", b"SQLModel", b"Table(")
-
 
 @dataclass
 class Options:
@@ -36,6 +33,10 @@ class Options:
     per_file_ignores: Tuple[Tuple[str, FrozenSet[str]], ...] = ()  # (pattern, codes)
     base: Optional[Path] = None  # the folder `exclude` and `per_file_ignores` are relative to
     noqa: bool = True  # honour suppression comments
+    jobs: Optional[int] = None  # worker processes for parsing; None: one per core
+    cache: bool = False  # keep per-file facts in the cache folder (the command line turns it on)
+    cache_dir: Optional[Path] = None  # None: $SQLMODEL_CASCADE_LINT_CACHE_DIR or <root>/.sqlmodel_cascade_lint_cache
+    progress: Optional["ProgressCallback"] = None  # called with (files parsed, files to parse)
 
 
 @dataclass
@@ -70,33 +71,20 @@ def decode(data: bytes) -> str:
 
 def display_path(path: Path) -> str:
     """`path` relative to the working folder when it lies below it, else absolute."""
+    if os.sep == "/":  # the common case in plain strings: pathlib costs ~100 us a file
+        text = os.path.abspath(path)
+        cwd = os.getcwd()
+        if not text.startswith("//") and not cwd.startswith("//") and cwd != "/":
+            if text == cwd:
+                return "."
+            if text.startswith(cwd + "/"):
+                return text[len(cwd) + 1:]
+            return text
     absolute = Path(os.path.abspath(path))
     try:
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return absolute.as_posix()
-
-
-def read_facts(path: Path, shown: str, root: Path, *, force: bool) -> tuple:
-    """(facts or None when the file cannot contribute, raw bytes or None)."""
-    module = module_name(path, root)
-    try:
-        if path.is_dir():
-            return _unreadable(shown, module, "is a directory, not a file"), None
-        if not path.is_file():
-            return _unreadable(shown, module, "is not a regular file"), None
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return _unreadable(shown, module, f"cannot be read: {exc.strerror or exc}"), None
-    if not force and not any(marker in data for marker in _PREFILTER):
-        return None, data
-    return extract(shown, module, data), data
-
-
-def _unreadable(path: str, module: str, message: str) -> ModuleFacts:
-    return ModuleFacts(path=path, module=module, imports={}, classes=(),
-                       failure=ParseFailure("read", message, Span(1, 1, 1, 1)))
 
 
 def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
@@ -121,7 +109,9 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
         requested = [p for p in requested if not is_excluded(p, base, excluded)]
         if stdin is not None and is_excluded(Path(stdin[0]), base, excluded):
             stdin = None
-    if project_paths is None:
+    if project_paths is None and len(paths) == 1 and os.path.realpath(paths[0]) == str(root):
+        project_files = requested  # checking the whole project: walk it once
+    elif project_paths is None:
         project_files, _ = collect([root], root, respect_gitignore=options.respect_gitignore,
                                    excluded=excluded)
     else:
@@ -129,27 +119,19 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
                                    excluded=excluded)
 
     requested_shown = {display_path(p): p for p in requested}
-    facts: Dict[str, ModuleFacts] = {}
-    sources: Dict[str, bytes] = {}
-    for path in requested:
-        shown = display_path(path)
-        result, data = read_facts(path, shown, root, force=True)
-        facts[shown] = result
-        if data is not None:
-            sources[shown] = data
+    cache = None
+    if options.cache:
+        cache = FactsCache(cache_dir_for(root, options.cache_dir), root)
+        cache.load()
+    facts, sources = load_facts(
+        [(p, display_path(p)) for p in requested], [(p, display_path(p)) for p in project_files], root,
+        cache=cache, jobs=options.jobs, progress=options.progress, stdin=stdin,
+        complete=project_paths is None,
+    )
     if stdin is not None:
         shown, data = stdin
-        stdin_path = Path(shown)
-        facts[shown] = extract(shown, module_name(stdin_path, root), data)
         sources[shown] = data
-        requested_shown[shown] = stdin_path
-    for path in project_files:
-        shown = display_path(path)
-        if shown in facts:
-            continue
-        result, _ = read_facts(path, shown, root, force=False)
-        if result is not None and result.failure is None:
-            facts[shown] = result
+        requested_shown[shown] = Path(shown)
 
     project = Project(facts.values())
     diagnostics: List[Diagnostic] = []
@@ -159,7 +141,21 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
                                {r.code for r in active})
     diagnostics.sort(key=Diagnostic.sort_key)
     return LintResult(diagnostics=_dedupe(diagnostics), files=sorted(requested_shown), root=root,
-                      sources={p: sources[p] for p in {d.path for d in diagnostics} if p in sources})
+                      sources=_sources({d.path for d in diagnostics}, sources, requested_shown))
+
+
+def _sources(paths: Set[str], read: Dict[str, bytes], requested: Dict[str, Path]) -> Dict[str, bytes]:
+    """The bytes of the files with findings; a file whose facts came from the cache is read now."""
+    out: Dict[str, bytes] = {}
+    for path in paths:
+        if path in read:
+            out[path] = read[path]
+        elif path in requested:
+            try:
+                out[path] = requested[path].read_bytes()
+            except OSError:
+                pass
+    return out
 
 
 def _pathspec(patterns: Sequence[str]) -> Optional[pathspec.PathSpec]:
@@ -290,5 +286,3 @@ def count_by_severity(diagnostics: Iterable[Diagnostic]) -> Dict[Severity, int]:
         counts[d.severity] += 1
     return counts
 
-
-ProgressCallback = Callable[[int, int], None]

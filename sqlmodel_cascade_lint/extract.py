@@ -2,15 +2,19 @@
 
 This module never decides what is wrong. No libcst node leaves it: callers get `ModuleFacts`.
 
-Positions are computed only for the top-level statements that hold something recorded (model
-classes and imports), by running libcst's position-tracking code generator on that statement
-alone, starting at its line. That costs a small fraction of a whole-module metadata pass.
+Positions are computed only for the nodes whose span is recorded, from the positions the
+standard library's `ast` parser gives their twins (see `_Positions`); libcst's own
+position-tracking code generator, several times slower than the parse, is the fallback for the
+rare node the pairing does not cover.
 """
 
 from __future__ import annotations
 
+import ast
+import bisect
 import dataclasses
 import re
+import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
@@ -68,7 +72,7 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
             return _failed(path, module, "decode", f"cannot decode the file: {exc}", line, 1)
         return _failed(path, module, "syntax", str(exc), line, 1)
     try:
-        facts = _Extractor(tree, path, module).run()
+        facts = _Extractor(tree, path, module, data).run()
         if b"Table" in data:
             facts = dataclasses.replace(facts, sa_tables=_table_names(tree))
         return facts
@@ -91,8 +95,12 @@ def is_package_file(path: str) -> bool:
     return name in ("__init__.py", "__init__.pyi")
 
 
-class _Positions:
-    """Spans of nodes, computed one top-level statement at a time."""
+class _CodegenPositions:
+    """Spans of nodes from libcst's position-tracking code generator, one top-level statement at a time.
+
+    Exact for every node, but it re-generates the statement's code: several times the cost of
+    parsing it. Used only where `_Positions` cannot pair a node with its `ast` twin.
+    """
 
     def __init__(self, tree: cst.Module) -> None:
         self.tree = tree
@@ -135,6 +143,363 @@ class _Positions:
         return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
 
 
+class _Mismatch(Exception):
+    """libcst and `ast` disagree about the shape of a statement."""
+
+
+_SPACE = r"(?:[ \t\f]|\\(?:\r\n?|\n))+"
+_CLASS_HEAD = re.compile(r"class" + _SPACE)
+_DEF_HEAD = re.compile(r"(?:async" + _SPACE + r")?def" + _SPACE)
+
+# libcst expression types and the `ast` types of their twins. A libcst type missing here is
+# never paired (its spans come from the code generator).
+_EXPR_TWINS: Dict[type, Any] = {
+    cst.Name: (ast.Name, ast.Constant),
+    cst.Attribute: ast.Attribute,
+    cst.SimpleString: ast.Constant,
+    cst.ConcatenatedString: (ast.Constant, ast.JoinedStr),
+    cst.FormattedString: ast.JoinedStr,
+    cst.Integer: ast.Constant,
+    cst.Float: ast.Constant,
+    cst.Imaginary: ast.Constant,
+    cst.Ellipsis: ast.Constant,
+    cst.Call: ast.Call,
+    cst.Subscript: ast.Subscript,
+    cst.List: ast.List,
+    cst.Tuple: ast.Tuple,
+    cst.Set: ast.Set,
+    cst.Dict: ast.Dict,
+    cst.UnaryOperation: ast.UnaryOp,
+    cst.BinaryOperation: ast.BinOp,
+    cst.BooleanOperation: ast.BoolOp,
+    cst.Comparison: ast.Compare,
+    cst.IfExp: ast.IfExp,
+    cst.Lambda: ast.Lambda,
+    cst.NamedExpr: ast.NamedExpr,
+    cst.Await: ast.Await,
+    cst.ListComp: ast.ListComp,
+    cst.SetComp: ast.SetComp,
+    cst.DictComp: ast.DictComp,
+}
+_STMT_TWINS: Dict[type, Any] = {
+    cst.ClassDef: ast.ClassDef,
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.If: ast.If,
+    cst.Try: ast.Try,
+    cst.With: (ast.With, ast.AsyncWith),
+    cst.For: (ast.For, ast.AsyncFor),
+    cst.While: ast.While,
+    cst.AnnAssign: ast.AnnAssign,
+    cst.Assign: ast.Assign,
+    cst.Import: ast.Import,
+    cst.ImportFrom: ast.ImportFrom,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _STMT_TWINS[cst.TryStar] = ast.TryStar
+_PAIR_DEPTH = _MAX_DEPTH + 4
+_TO_PAREN = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*\)")
+
+
+def _flat(body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]]) -> List[cst.CSTNode]:
+    """The statements of a block as `ast` lists them: one entry per small statement."""
+    if isinstance(body, cst.IndentedBlock):
+        stmts: Sequence[Any] = body.body
+    elif isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    else:
+        stmts = body  # type: ignore[assignment]
+    out: List[cst.CSTNode] = []
+    for stmt in stmts:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            out.extend(stmt.body)
+        else:
+            out.append(stmt)
+    return out
+
+
+class _Positions:
+    """Spans and source text of nodes, computed only for the nodes asked about.
+
+    libcst computes positions by generating the code again with a position-tracking code
+    generator, which costs several times the parse. The standard library's `ast` parser (in C)
+    records the position of every node for a fraction of that, so a top-level statement is
+    paired, node by node, with its `ast` twin when the first span inside it is asked for, and
+    spans are read from the twins: line starts come from the decoded text, `ast`'s UTF-8 byte
+    columns become character columns. A node the pairing does not cover (a parenthesised
+    tuple, a generator argument, syntax the running Python's `ast` cannot read) gets its span
+    from libcst's code generator, for that statement alone, as before.
+    """
+
+    def __init__(self, tree: cst.Module, data: Union[bytes, str]) -> None:
+        self.tree = tree
+        self.data = data
+        self._ready = False
+        self._text = ""
+        self._ascii = True
+        self._line_starts: List[int] = []
+        self._groups: Optional[List[List[ast.AST]]] = None
+        self._paired: Dict[int, bool] = {}
+        self._twins: Dict[int, Any] = {}  # id(libcst node) -> ast node or (start, end) offsets
+        self._slow: Optional[_CodegenPositions] = None
+
+    # ---------------------------------------------------------------- setup
+
+    def _prepare(self) -> None:
+        self._ready = True
+        try:
+            if isinstance(self.data, bytes):
+                text = self.data.decode(self.tree.encoding)
+            else:
+                text = self.data
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                module = ast.parse(text)
+        except (SyntaxError, ValueError, LookupError, UnicodeError, RecursionError, MemoryError):
+            return
+        groups: List[List[ast.AST]] = []
+        index = 0
+        for stmt in self.tree.body:
+            count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+            groups.append(module.body[index:index + count])
+            index += count
+        if index != len(module.body) or any(not g for g in groups):
+            return
+        self._text = text
+        self._ascii = text.isascii()
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self._groups = groups
+
+    def _pair_top(self, top: int) -> bool:
+        done = self._paired.get(top)
+        if done is not None:
+            return done
+        if not self._ready:
+            self._prepare()
+        ok = False
+        if self._groups is not None:
+            try:
+                self._pair_block(_flat([self.tree.body[top]]), self._groups[top], in_class=False)
+                ok = True
+            except (_Mismatch, RecursionError, IndexError):
+                ok = False
+        self._paired[top] = ok
+        return ok
+
+    # ---------------------------------------------------------------- pairing
+
+    def _pair_block(self, stmts: List[cst.CSTNode], twins: Sequence[ast.AST], in_class: bool) -> None:
+        if len(stmts) != len(twins):
+            raise _Mismatch
+        for c, a in zip(stmts, twins):
+            expected = _STMT_TWINS.get(type(c))
+            if expected is None:
+                continue
+            if not isinstance(a, expected):
+                raise _Mismatch
+            self._pair_stmt(c, a, in_class)
+
+    def _pair_stmt(self, c: Any, a: Any, in_class: bool) -> None:
+        twins = self._twins
+        if isinstance(c, cst.ClassDef):
+            start = self._offset(a.lineno, a.col_offset)
+            head = _CLASS_HEAD.match(self._text, start)
+            name = c.name.value
+            if head is None or not self._text.startswith(name, head.end()):
+                raise _Mismatch
+            twins[id(c.name)] = (head.end(), head.end() + len(name))
+            keywords = a.keywords
+            if len(c.keywords) != len(keywords):
+                raise _Mismatch
+            for arg, kw in zip(c.keywords, keywords):
+                self._pair_keyword(arg, kw, 0)
+            self._pair_block(_flat(c.body), a.body, in_class=True)
+        elif isinstance(c, cst.FunctionDef):
+            start = self._offset(a.lineno, a.col_offset)
+            head = _DEF_HEAD.match(self._text, start)
+            name = c.name.value
+            if head is None or not self._text.startswith(name, head.end()):
+                raise _Mismatch
+            twins[id(c.name)] = (head.end(), head.end() + len(name))
+            if not in_class:
+                self._pair_block(_flat(c.body), a.body, in_class=False)
+        elif isinstance(c, (cst.AnnAssign, cst.Assign)):
+            twins[id(c)] = a
+            if isinstance(c, cst.AnnAssign):
+                self._pair_expr(c.annotation.annotation, a.annotation, 0)
+            if c.value is not None:
+                if a.value is None:
+                    raise _Mismatch
+                self._pair_expr(c.value, a.value, 0)
+        elif isinstance(c, (cst.Import, cst.ImportFrom)):
+            twins[id(c)] = a
+            if isinstance(c.names, cst.ImportStar):
+                return
+            if len(c.names) != len(a.names):
+                raise _Mismatch
+            for alias, twin in zip(c.names, a.names):
+                if hasattr(twin, "end_col_offset"):  # Python 3.10+
+                    twins[id(alias)] = twin
+        elif isinstance(c, cst.If):
+            self._pair_block(_flat(c.body), a.body, in_class)
+            orelse = c.orelse
+            if orelse is None:
+                if a.orelse:
+                    raise _Mismatch
+            elif isinstance(orelse, cst.If):
+                self._pair_block([orelse], a.orelse, in_class)
+            else:
+                self._pair_block(_flat(orelse.body), a.orelse, in_class)
+        elif isinstance(c, (cst.Try, cst.TryStar)):
+            self._pair_block(_flat(c.body), a.body, in_class)
+            if len(c.handlers) != len(a.handlers):
+                raise _Mismatch
+            for handler, twin in zip(c.handlers, a.handlers):
+                self._pair_block(_flat(handler.body), twin.body, in_class)
+            self._pair_block(_flat(c.orelse.body) if c.orelse is not None else [], a.orelse, in_class)
+            self._pair_block(_flat(c.finalbody.body) if c.finalbody is not None else [], a.finalbody,
+                             in_class)
+        else:  # With, For, While: only the body is read
+            self._pair_block(_flat(c.body), a.body, in_class)
+
+    def _pair_keyword(self, arg: cst.Arg, kw: Any, depth: int) -> None:
+        """A libcst keyword (or `**`) argument and its `ast.keyword`."""
+        if arg.keyword is not None:
+            if kw.arg != arg.keyword.value:
+                raise _Mismatch
+            start = self._offset(kw.lineno, kw.col_offset)
+            self._twins[id(arg.keyword)] = (start, start + len(kw.arg))
+        elif kw.arg is not None:
+            raise _Mismatch
+        self._twins[id(arg)] = kw
+        self._pair_expr(arg.value, kw.value, depth + 1)
+
+    def _pair_expr(self, c: Any, a: Any, depth: int) -> None:
+        if depth > _PAIR_DEPTH:
+            return
+        expected = _EXPR_TWINS.get(type(c))
+        if expected is None:
+            return
+        if not isinstance(a, expected):
+            raise _Mismatch
+        if c.lpar and isinstance(c, cst.Tuple):
+            # libcst's span leaves out every pair of parentheses around an expression, and so
+            # does `ast`'s, except a tuple's own pair
+            return
+        self._twins[id(c)] = a
+        if isinstance(c, cst.Call):
+            positional = a.args
+            keywords = a.keywords
+            p = k = 0
+            for arg in c.args:
+                if arg.keyword is not None or arg.star == "**":
+                    self._pair_keyword(arg, keywords[k], depth)
+                    k += 1
+                else:
+                    twin = positional[p]
+                    p += 1
+                    if arg.star == "*":
+                        if not isinstance(twin, ast.Starred):
+                            raise _Mismatch
+                        self._twins[id(arg)] = twin
+                    else:
+                        self._pair_expr(arg.value, twin, depth + 1)
+                        if id(arg.value) in self._twins and not arg.value.lpar:
+                            self._twins[id(arg)] = twin
+            if p != len(positional) or k != len(keywords):
+                raise _Mismatch
+        elif isinstance(c, (cst.List, cst.Tuple, cst.Set)):
+            if len(c.elements) != len(a.elts):
+                raise _Mismatch
+            for element, twin in zip(c.elements, a.elts):
+                if isinstance(element, cst.Element):
+                    self._pair_expr(element.value, twin, depth + 1)
+        elif isinstance(c, cst.Dict):
+            if len(c.elements) != len(a.keys):
+                raise _Mismatch
+            for element, key, value in zip(c.elements, a.keys, a.values):
+                if isinstance(element, cst.DictElement):
+                    if key is None:
+                        raise _Mismatch
+                    self._pair_expr(element.key, key, depth + 1)
+                    self._pair_expr(element.value, value, depth + 1)
+                    if id(element.key) in self._twins and id(element.value) in self._twins and not element.key.lpar:
+                        end = self._past_parens(self._end(value), len(element.value.rpar))
+                        if end is not None:
+                            self._twins[id(element)] = (self._start(key), end)
+                elif key is not None:
+                    raise _Mismatch
+
+    # ---------------------------------------------------------------- offsets
+
+    def _past_parens(self, offset: int, count: int) -> Optional[int]:
+        """The offset after `count` closing parentheses that follow `offset` (with spaces and
+        comments between), or None when the text is not like that."""
+        text = self._text
+        for _ in range(count):
+            match = _TO_PAREN.match(text, offset)
+            if match is None:
+                return None
+            offset = match.end()
+        return offset
+
+    def _offset(self, line: int, byte_column: int) -> int:
+        """Character offset in the text of `ast`'s (1-based line, UTF-8 byte column)."""
+        start = self._line_starts[line - 1]
+        if self._ascii or byte_column == 0:
+            return start + byte_column
+        text = self._text
+        if text[start:start + byte_column].isascii():
+            return start + byte_column
+        end = self._line_starts[line] if line < len(self._line_starts) else len(text)
+        return start + len(text[start:end].encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+
+    def _start(self, node: Any) -> int:
+        return self._offset(node.lineno, node.col_offset)
+
+    def _end(self, node: Any) -> int:
+        return self._offset(node.end_lineno, node.end_col_offset)
+
+    def _offsets(self, node: cst.CSTNode, top: int) -> Optional[Tuple[int, int]]:
+        if not self._pair_top(top):
+            return None
+        twin = self._twins.get(id(node))
+        if twin is None:
+            return None
+        if isinstance(twin, tuple):
+            return twin
+        return self._start(twin), self._end(twin)
+
+    # ---------------------------------------------------------------- answers
+
+    def constant(self, node: cst.CSTNode, top: int) -> Any:
+        """The value of a string node from its `ast` twin (saves libcst's `literal_eval`), or UNKNOWN."""
+        if self._pair_top(top):
+            twin = self._twins.get(id(node))
+            if isinstance(twin, ast.Constant) and isinstance(twin.value, (str, bytes)):
+                return twin.value
+        return UNKNOWN
+
+    def span(self, node: cst.CSTNode, top: int) -> Span:
+        offsets = self._offsets(node, top)
+        if offsets is None:
+            if self._slow is None:
+                self._slow = _CodegenPositions(self.tree)
+            return self._slow.span(node, top)
+        starts = self._line_starts
+        start, end = offsets
+        line = bisect.bisect_right(starts, start)
+        end_line = bisect.bisect_right(starts, end, lo=line - 1)
+        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
+
+    def source(self, node: cst.CSTNode, top: int) -> str:
+        offsets = self._offsets(node, top)
+        if offsets is None or getattr(node, "lpar", None):
+            return self.tree.code_for_node(node)  # the source text includes the parentheses
+        return self._text[offsets[0]:offsets[1]]
+
+
 def dotted_name(node: cst.BaseExpression) -> Optional[str]:
     """`a.b.c` for a chain of names, else None."""
     parts: List[str] = []
@@ -148,11 +513,11 @@ def dotted_name(node: cst.BaseExpression) -> Optional[str]:
 
 
 class _Extractor:
-    def __init__(self, tree: cst.Module, path: str, module: str) -> None:
+    def __init__(self, tree: cst.Module, path: str, module: str, data: Union[bytes, str] = b"") -> None:
         self.tree = tree
         self.path = path
         self.module = module
-        self.positions = _Positions(tree)
+        self.positions = _Positions(tree, data)
         self.imports: Dict[str, Import] = {}
         self.star_imports: List[str] = []
         self.classes: List[ClassDecl] = []
@@ -178,7 +543,7 @@ class _Extractor:
         return self.positions.span(node, self.top)
 
     def source(self, node: cst.CSTNode) -> str:
-        text = self.tree.code_for_node(node)
+        text = self.positions.source(node, self.top)
         if len(text) > _MAX_SOURCE:
             text = text[: _MAX_SOURCE - 3] + "..."
         return text
@@ -454,7 +819,7 @@ class _Extractor:
                     name = dotted_name(inner.value.func)
                     if name is not None and name.rsplit(".", 1)[-1] == "ForeignKey":
                         if inner.value.args:
-                            target = self._value(inner.value.args[0].value).value
+                            target = self._literal(inner.value.args[0].value, 0)[1]
                             return target if isinstance(target, str) else UNKNOWN
                         return UNKNOWN
                 if inner.star:
@@ -536,10 +901,12 @@ class _Extractor:
         if depth > _MAX_DEPTH:
             return "other", UNKNOWN
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            try:
-                value = node.evaluated_value
-            except Exception:  # noqa: BLE001 - libcst raises plain exceptions on odd prefixes
-                return "other", UNKNOWN
+            value = self.positions.constant(node, self.top)
+            if value is UNKNOWN:
+                try:
+                    value = node.evaluated_value
+                except Exception:  # noqa: BLE001 - libcst raises plain exceptions on odd prefixes
+                    return "other", UNKNOWN
             if value is None:
                 return "fstring", UNKNOWN
             return ("bytes" if isinstance(value, bytes) else "str"), value

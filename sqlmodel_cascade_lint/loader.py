@@ -1,0 +1,326 @@
+"""Facts of every file of a run: cached, prefiltered, parsed in parallel.
+
+1. Each file is stat'ed; a cache entry whose size and modification time match is used without
+   reading the file. Otherwise the file is read as bytes, once, and hashed; an entry with the
+   same hash is used; otherwise the file's text is scanned (`prefilter.scan`).
+2. `prefilter.needed` decides, from the scans of all files, which files the index needs; a
+   file being checked is parsed when the index needs it or it mentions SQLModel at all. Other
+   files are not parsed, so a syntax error in a module that has nothing to do with SQLModel is
+   not reported (ruff reports those).
+3. The needed files that have no cached facts are parsed and extracted, in a process pool when
+   there is enough work for it (`jobs`), else in this process. Each result goes back into its
+   own slot, so the output does not depend on the number of workers or the order they finish.
+4. A file that is not needed stands in the index as a module without classes: its module name
+   still counts (the project's top-level packages), its text does not.
+
+Only facts are kept: a worker returns facts, never a syntax tree, and the bytes of a file that
+is not parsed are dropped as soon as it is scanned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat as stat_module
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+
+from sqlmodel_cascade_lint import prefilter
+from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
+from sqlmodel_cascade_lint.discovery import module_name
+from sqlmodel_cascade_lint.facts import ModuleFacts, ParseFailure, Span
+
+ProgressCallback = Callable[[int, int], None]
+
+# Below this much work a process pool costs more than it saves (start-up, sending facts back).
+POOL_MIN_FILES = 8
+POOL_MIN_BYTES = 400_000
+
+
+@dataclass
+class _File:
+    path: Path
+    shown: str
+    module: str
+    key: str  # absolute path: the cache key
+    forced: bool  # being checked: always parsed, failures reported
+    size: int = -1
+    mtime_ns: int = -1
+    data: Optional[bytes] = None
+    digest: bytes = b""
+    scan: Optional[prefilter.Scan] = None  # unpickled from `scan_packed` only when needed
+    scan_packed: bytes = b""
+    scan_key: bytes = b""
+    marked: bool = False
+    facts: Optional[ModuleFacts] = None
+    packed: Optional[bytes] = None  # the cached, pickled facts, while they are not unpickled
+    failure: Optional[ModuleFacts] = None  # cannot be read
+
+
+class _ModuleNames:
+    """`discovery.module_name` with each folder resolved once, not each file (`Path.resolve`
+    costs several system calls a file). A file that is a symbolic link takes the slow path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders: Dict[str, Optional[Tuple[str, ...]]] = {}
+
+    def __call__(self, path: Path) -> str:
+        folder = os.path.dirname(os.path.abspath(path))
+        parts = self.folders.get(folder, ())
+        if parts == ():
+            try:
+                rel = Path(os.path.realpath(folder)).relative_to(self.root)
+                parts = rel.parts
+            except (ValueError, OSError):
+                parts = None
+            self.folders[folder] = parts
+        if parts is None or os.path.islink(path):
+            return module_name(path, self.root)
+        name = list(parts) + [Path(path.name).stem] if path.suffix else list(parts) + [path.name]
+        if name and name[0] == "src" and len(name) > 1:
+            name = name[1:]
+        if name and name[-1] == "__init__":
+            name = name[:-1]
+        return ".".join(name)
+
+
+def _set_scan(item: _File, found: prefilter.Scan) -> None:
+    item.scan = found
+    item.scan_packed = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+    item.scan_key = hashlib.sha256(item.scan_packed).digest()[:16]
+    item.marked = found.marked
+
+
+def _needed(readable: List[_File], seeds: FrozenSet[str], cache: Optional[FactsCache]) -> Set[str]:
+    """`prefilter.needed` over the files' scans; the cached answer while no scan changed and the
+    seeds are among the cached seeds (a superset of the needed files is always safe: the
+    prefilter only decides what may be left out)."""
+    key = hashlib.sha256()
+    for item in sorted(readable, key=lambda f: f.shown):
+        key.update(item.shown.encode("utf-8", "surrogateescape") + b"\0" + item.scan_key)
+    digest_of_scans = key.digest()
+    if cache is not None and cache.closure is not None:
+        known = cache.closure
+        if known.key == digest_of_scans and seeds <= known.seeds:
+            return set(known.wanted)
+    scans: Dict[str, prefilter.Scan] = {}
+    for item in readable:
+        if item.scan is None:
+            item.scan = FactsCache.unpack_scan(item.scan_packed)
+            if item.scan is None:  # a damaged entry: scan the file again
+                if item.data is None and not _read(item):
+                    continue
+                assert item.data is not None
+                _set_scan(item, prefilter.scan(item.data))
+        scans[item.shown] = item.scan
+    wanted = prefilter.needed(scans, seeds)
+    if cache is not None:
+        cache.set_closure(Closure(digest_of_scans, seeds, frozenset(wanted)))
+    return wanted
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _unreadable(path: str, module: str, message: str) -> ModuleFacts:
+    return ModuleFacts(path=path, module=module, imports={}, classes=(),
+                       failure=ParseFailure("read", message, Span(1, 1, 1, 1)))
+
+
+def _stub(shown: str, module: str) -> ModuleFacts:
+    return ModuleFacts(path=shown, module=module, imports={}, classes=())
+
+
+def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[bytes]:
+    """Facts of some files, pickled here: the parent keeps these bytes for the cache."""
+    from sqlmodel_cascade_lint.extract import extract
+
+    return [FactsCache.pack(extract(shown, module, data)) for shown, module, data in items]
+
+
+def _read(item: _File) -> bool:
+    """Read the file's bytes; on failure record why and return False."""
+    try:
+        if item.path.is_dir():
+            item.failure = _unreadable(item.shown, item.module, "is a directory, not a file")
+            return False
+        with open(item.path, "rb") as handle:
+            item.data = handle.read()
+        return True
+    except OSError as exc:
+        item.failure = _unreadable(item.shown, item.module, f"cannot be read: {exc.strerror or exc}")
+        return False
+
+
+def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Path, str]], root: Path, *,
+               cache: Optional[FactsCache] = None, jobs: Optional[int] = None,
+               progress: Optional[ProgressCallback] = None, stdin: Optional[Tuple[str, bytes]] = None,
+               complete: bool = True) -> Tuple[Dict[str, ModuleFacts], Dict[str, bytes]]:
+    """Facts by shown path (requested files first, in order, then standard input, then the
+    project's files), and the bytes of the requested files that were read. `stdin` is
+    `(shown path, bytes)`; it is never cached. `complete` says that `project` is the whole
+    project, so cache entries of files not in it may be dropped."""
+    files: List[_File] = []
+    seen: Set[str] = set()
+    if stdin is not None:
+        seen.add(stdin[0])
+    modules = _ModuleNames(root)
+    for path, shown in requested:
+        if shown not in seen:
+            seen.add(shown)
+            files.append(_File(path, shown, modules(path), os.path.abspath(path), True))
+    if stdin is not None:
+        shown, data = stdin
+        piped = _File(Path(shown), shown, module_name(Path(shown), root), "", True, data=data)
+        _set_scan(piped, prefilter.scan(data))
+        files.append(piped)
+    for path, shown in project:
+        if shown not in seen:
+            seen.add(shown)
+            files.append(_File(path, shown, modules(path), os.path.abspath(path), False))
+
+    # 1. stat, cache, read, hash, scan
+    for item in files:
+        if not item.key:
+            continue  # standard input
+        try:
+            st = os.stat(item.path)
+        except OSError as exc:
+            item.failure = _unreadable(item.shown, item.module, f"cannot be read: {exc.strerror or exc}")
+            continue
+        if stat_module.S_ISDIR(st.st_mode):
+            item.failure = _unreadable(item.shown, item.module, "is a directory, not a file")
+            continue
+        if not stat_module.S_ISREG(st.st_mode):
+            item.failure = _unreadable(item.shown, item.module, "is not a regular file")
+            continue
+        item.size, item.mtime_ns = st.st_size, st.st_mtime_ns
+        entry = cache.lookup_stat(item.key, item.size, item.mtime_ns) if cache is not None else None
+        if entry is None:
+            if not _read(item):
+                continue
+            assert item.data is not None
+            item.digest = digest(item.data)
+            entry = cache.lookup_digest(item.key, item.digest) if cache is not None else None
+        if entry is not None:
+            item.digest = entry.digest
+            item.scan_packed, item.scan_key, item.marked = entry.scan, entry.scan_key, entry.marked
+            if entry.facts is not None and entry.shown == item.shown and entry.module == item.module:
+                item.packed = entry.facts
+        else:
+            assert item.data is not None
+            _set_scan(item, prefilter.scan(item.data))
+        if item.packed is None and not item.marked and not (item.scan is not None and item.scan.seed):
+            item.data = None  # most files are never parsed: do not hold their bytes
+
+    # 2. which files the index needs
+    readable = [f for f in files if f.failure is None]
+    # A file being checked that the index does not need is not parsed either, unless it
+    # mentions SQLModel: it has no model to check.
+    seeds = frozenset(f.shown for f in readable if f.forced and (f.marked or not f.key))
+    wanted = _needed(readable, seeds, cache)
+
+    # 3. parse what is needed and not cached
+    for item in files:
+        if item.packed is not None and item.failure is None and item.shown in wanted:
+            item.facts = FactsCache.unpack(item.packed)
+            if item.facts is None:
+                item.packed = None
+    todo = [f for f in files if f.failure is None and f.shown in wanted and f.facts is None]
+    for item in todo:
+        if item.data is None and _read(item):
+            assert item.data is not None
+            item.digest = digest(item.data)
+    todo = [f for f in todo if f.failure is None]
+    _parse(todo, jobs, progress)
+
+    # 4. remember, and answer
+    if cache is not None:
+        for item in files:
+            if item.failure is None and item.size >= 0 and item.key:
+                if item.packed is None and item.facts is not None:
+                    item.packed = FactsCache.pack(item.facts)
+                cache.put(item.key, Entry(item.size, item.mtime_ns, item.digest, item.shown, item.module,
+                                          item.scan_packed, item.scan_key, item.marked, item.packed))
+        if complete:
+            cache.prune({f.key for f in files if f.key})
+        cache.save()
+
+    facts: Dict[str, ModuleFacts] = {}
+    sources: Dict[str, bytes] = {}
+    for item in files:
+        if item.failure is not None:
+            if item.forced:
+                facts[item.shown] = item.failure
+            continue
+        if item.shown in wanted:
+            assert item.facts is not None
+            if item.forced or item.facts.failure is None:
+                facts[item.shown] = item.facts
+        else:
+            facts[item.shown] = _stub(item.shown, item.module)
+        if item.forced and item.data is not None:
+            sources[item.shown] = item.data
+    return facts, sources
+
+
+def _parse(todo: List[_File], jobs: Optional[int], progress: Optional[ProgressCallback]) -> None:
+    total = len(todo)
+    if not total:
+        return
+    # libcst takes a third of a second to import: a run with nothing to parse never loads it
+    from sqlmodel_cascade_lint.extract import extract
+
+    workers = min(jobs if jobs is not None else default_jobs(), total)
+    size = sum(len(f.data or b"") for f in todo)
+    done = 0
+    if workers > 1 and total >= POOL_MIN_FILES and size >= POOL_MIN_BYTES:
+        remaining = _parse_pool(todo, workers, progress)
+        if not remaining:
+            return
+        todo = remaining  # the pool broke: finish here
+        done = total - len(todo)
+    for item in todo:
+        assert item.data is not None
+        item.facts = extract(item.shown, item.module, item.data)
+        if not item.forced:
+            item.data = None
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+
+def _parse_pool(todo: List[_File], workers: int, progress: Optional[ProgressCallback]) -> List[_File]:
+    """Parse in `workers` processes; return the files left unparsed if the pool broke."""
+    total = len(todo)
+    # about four chunks per worker, at most 32 files each: even load, few round trips
+    per_chunk = max(1, min(32, total // (workers * 4) or 1))
+    # big files first, so that no worker is left with a big one at the end
+    order = sorted(todo, key=lambda f: -len(f.data or b""))
+    chunks = [order[i:i + per_chunk] for i in range(0, total, per_chunk)]
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_extract_many, [(f.shown, f.module, f.data) for f in chunk]): chunk
+                       for chunk in chunks}
+            for future in as_completed(futures):
+                chunk = futures[future]
+                for item, packed in zip(chunk, future.result()):
+                    item.packed = packed
+                    item.facts = FactsCache.unpack(packed)
+                    item.data = item.data if item.forced else None
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+    except (BrokenProcessPool, OSError, RuntimeError):
+        pass
+    return [f for f in todo if f.facts is None]
