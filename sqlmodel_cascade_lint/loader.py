@@ -32,7 +32,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 from sqlmodel_cascade_lint import prefilter
 from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
 from sqlmodel_cascade_lint.discovery import module_name
-from sqlmodel_cascade_lint.facts import ModuleFacts, ParseFailure, Span
+from sqlmodel_cascade_lint.facts import Import, ModuleFacts, ParseFailure, Span
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -136,8 +136,20 @@ def _unreadable(path: str, module: str, message: str) -> ModuleFacts:
                        failure=ParseFailure("read", message, Span(1, 1, 1, 1)))
 
 
-def _stub(shown: str, module: str) -> ModuleFacts:
-    return ModuleFacts(path=shown, module=module, imports={}, classes=())
+def _stub(shown: str, module: str, scanned: Optional[prefilter.Scan] = None) -> ModuleFacts:
+    """A module the index did not parse: no classes, and the imports its scan found (they tell
+    which modules run together)."""
+    imports: Dict[str, Import] = {}
+    for raw in (scanned.imports if scanned is not None else ()):
+        name = raw.decode("utf-8", "replace")
+        level = len(name) - len(name.lstrip("."))
+        if level:
+            package = module.split(".") if shown.endswith(("__init__.py", "__init__.pyi")) else module.split(".")[:-1]
+            package = package[: max(0, len(package) - (level - 1))]
+            name = ".".join([p for p in package if p] + ([name.lstrip(".")] if name.lstrip(".") else []))
+        if name:
+            imports[name] = Import(name, name, False, Span(1, 1, 1, 1))
+    return ModuleFacts(path=shown, module=module, imports=imports, classes=())
 
 
 def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[bytes]:
@@ -267,7 +279,9 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             if item.forced or item.facts.failure is None:
                 facts[item.shown] = item.facts
         else:
-            facts[item.shown] = _stub(item.shown, item.module)
+            if item.scan is None and item.scan_packed is not None:
+                item.scan = FactsCache.unpack_scan(item.scan_packed)
+            facts[item.shown] = _stub(item.shown, item.module, item.scan)
         if item.forced and item.data is not None:
             sources[item.shown] = item.data
     return facts, sources

@@ -13,7 +13,8 @@ theirs (their imports resolve the names in their own classes only). A class matt
   the name is a class of the same file that the file does not import: the index looks such a
   name up in its own module first (`class LessonNotFound(LessonError)` next to `LessonError`);
 - a `Relationship` line of a file that matters names it (a relationship target, a link model);
-- it is in a file being checked.
+- it is in a file being checked;
+- its file mentions `__tablename__` or `Table(`: the table names a foreign key may point at.
 
 `scan` records, from the raw bytes, each class's name and every identifier in its header
 (with the original names of `import ... as` aliases), and the identifiers on lines that
@@ -61,6 +62,8 @@ class Scan(NamedTuple):
     mentions: FrozenSet[bytes]  # identifiers on lines that mention `Relationship`
     marked: bool = False  # mentions `sqlmodel` or `SQLModel` anywhere
     local: FrozenSet[bytes] = frozenset()  # header names that only this file's own classes can be
+    tables: bool = False  # mentions `__tablename__` or `Table(`: may name tables foreign keys use
+    imports: Tuple[bytes, ...] = ()  # modules its top-level import statements name (`.x` relative)
 
 
 EMPTY = Scan((), frozenset(), frozenset(), (), False, frozenset())
@@ -159,7 +162,44 @@ def scan(data: bytes) -> Scan:
     return found._replace(marked=True) if marked(data) else found
 
 
+_IMPORT_LINE = re.compile(
+    rb"(?m)^(?:import[ \t]+([\w., \t]+?)|from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w., \t]+?)\)?)[ \t]*(?:#.*)?\r?$"
+)
+
+
+def imports_of(data: bytes) -> Tuple[bytes, ...]:
+    """Modules named by the file's unindented one-line import statements, `as` names dropped.
+
+    For `from x import y` both `x` and `x.y` are listed (`y` may be a submodule). An
+    under-approximation: imports under `if`, `try` or in functions are not read, so a module
+    the index does not parse links fewer modules than a full parse would, never more.
+    """
+    out: List[bytes] = []
+    for match in _IMPORT_LINE.finditer(data):
+        plain, base, names = match.groups()
+        if plain is not None:
+            out.extend(part.split()[0] for part in plain.split(b",") if part.strip())
+            continue
+        out.append(base)
+        for part in names.split(b","):
+            words = part.split()
+            if words:
+                out.append((base if base.endswith(b".") else base + b".") + words[0])
+    return tuple(out)
+
+
 def _scan(data: bytes) -> Scan:
+    found = _scan_classes(data)
+    if b"import" in data:
+        found = found._replace(imports=imports_of(data))
+    if b"__tablename__" in data or b"Table(" in data:
+        # plain SQLAlchemy tables (`Table("name", ...)`, declarative `__tablename__`) are table
+        # names that foreign keys may point at: the index must know them
+        return found._replace(tables=True)
+    return found
+
+
+def _scan_classes(data: bytes) -> Scan:
     if b"class" not in data:
         return EMPTY
     data = _utf8(data)
@@ -233,7 +273,7 @@ def _refs(found: Scan, header: bytes) -> Tuple[FrozenSet[bytes], bool]:
 def needed(scans: Mapping[str, Scan], seeds: Iterable[str]) -> Set[str]:
     """Keys of `scans` whose files must be parsed: the seeds and every file holding a class that
     matters (see the module docstring)."""
-    seed_files = set(seeds)
+    seed_files = set(seeds) | {key for key, scanned in scans.items() if scanned.tables}
     refs_of: Dict[str, List[Tuple[bytes, FrozenSet[bytes], bool]]] = {}
 
     def heads_of(key: str) -> List[Tuple[bytes, FrozenSet[bytes], bool]]:

@@ -27,7 +27,7 @@ FIXTURES = ROOT / "fixtures"
 TRAPS: Dict[str, Dict[str, str]] = {
     "base_elsewhere": {
         # the model modules never mention sqlmodel: they subclass a project base
-        "app/db.py": "from sqlmodel import SQLModel\n\n\nclass Base(SQLModel):\n    pass\n",
+        "app/db.py": "from sqlmodel import Field, SQLModel\n\n\nclass Base(SQLModel):\n    pass\n",
         "app/models/team.py": (
             "from typing import List\nfrom app.db import Base\nfrom sqlmodel import Field, Relationship\n\n\n"
             "class TeamBase(Base):\n    name: str\n\n\n"
@@ -37,7 +37,8 @@ TRAPS: Dict[str, Dict[str, str]] = {
         ),
         "app/models/schemas.py": "from app.models.team import TeamBase\n\n\nclass TeamCreate(TeamBase):\n    pass\n",
         "app/models/hero_base.py": (
-            "from app.db import Base\n\n\nclass HeroBase(Base):\n    name: str\n    team_id: int | None = None\n"
+            "from app.db import Base, Field\n\n\nclass HeroBase(Base):\n    name: str\n"
+            "    team_id: int | None = Field(default=None, foreign_key=\"team.id\")\n"
         ),
         "app/models/hero.py": (
             "from app.models.hero_base import HeroBase as HB\nfrom sqlmodel import Field, Relationship\n\n\n"
@@ -312,3 +313,24 @@ def test_unchanged_scans_reuse_the_prefilter_answer(tmp_path: Path, monkeypatch:
 
 def _check_cached(root: Path) -> str:
     return REPORTERS["json"](lint([root], Options(cache=True, jobs=1)))
+
+
+def test_plain_sqlalchemy_table_module_is_indexed(tmp_path: Path) -> None:
+    """A module with only `Table("name", ...)` holds a table name that a foreign key may use."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "legacy.py").write_text(
+        "from sqlalchemy import Column, Integer, MetaData, Table\n\n"
+        "metadata = MetaData()\n"
+        'audit_log = Table("audit_log", metadata, Column("id", Integer, primary_key=True))\n'
+    )
+    model = tmp_path / "models.py"
+    model.write_text(
+        "from typing import Optional\n\nfrom sqlmodel import Field, SQLModel\n\n\n"
+        "class Entry(SQLModel, table=True):\n"
+        "    id: Optional[int] = Field(default=None, primary_key=True)\n"
+        '    audit_id: Optional[int] = Field(default=None, foreign_key="audit_logs.id")\n'
+    )
+    found = lint([model], Options(select={"SCL301"})).diagnostics
+    assert [d.code for d in found] == ["SCL301"] and "audit_log.id" in found[0].message
+    model.write_text(model.read_text().replace("audit_logs.id", "audit_log.id"))
+    assert lint([model], Options(select={"SCL301"})).diagnostics == []
