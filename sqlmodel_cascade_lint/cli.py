@@ -71,6 +71,8 @@ def check(paths: Tuple[Path, ...], output_format: str, select: Tuple[str, ...], 
     except LintError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    for path, reason in result.skipped:
+        click.echo(f"warning: skipped {path}: {reason}", err=True)
     click.echo(REPORTERS[output_format](result), nl=False)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
@@ -97,7 +99,19 @@ def rule_command(code: Optional[str], show_all: bool) -> None:
     click.echo(f"# {found.name} ({found.code})\n\nSeverity: {found.severity.value}\n\n{found.doc}")
 
 
+def _tolerant_streams() -> None:
+    """Never fail on printing: paths may hold bytes that are not valid in the terminal's encoding."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot be reconfigured
+                pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
+    _tolerant_streams()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="sqlmodel-cascade-lint",
                  standalone_mode=True)

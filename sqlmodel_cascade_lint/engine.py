@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import re
+import stat
 import tokenize
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
 from sqlmodel_cascade_lint.discovery import collect, find_root, module_name
-from sqlmodel_cascade_lint.extract import extract
+from sqlmodel_cascade_lint.extract import describe_exception, extract
 from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, ParseFailure, Span
 from sqlmodel_cascade_lint.project import Project
 from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
@@ -35,6 +37,9 @@ class LintResult:
     files: List[str]
     root: Path
     sources: Dict[str, bytes] = field(default_factory=dict)
+    # (path, reason) of inputs that are not files (FIFOs, devices, broken or looping links,
+    # files deleted during the scan): the CLI prints one line for each on stderr
+    skipped: List[Tuple[str, str]] = field(default_factory=list)
 
     @property
     def internal_errors(self) -> bool:
@@ -44,7 +49,7 @@ class LintResult:
         data = self.sources.get(path)
         if data is None:
             return []
-        return decode(data).splitlines()
+        return _LINE_BREAK.split(decode(data).rstrip("\r\n"))  # as Python counts lines, unlike str.splitlines
 
 
 def decode(data: bytes) -> str:
@@ -69,20 +74,24 @@ def display_path(path: Path) -> str:
 
 
 def read_facts(path: Path, shown: str, root: Path, *, force: bool) -> tuple:
-    """(facts or None when the file cannot contribute, raw bytes or None)."""
+    """(facts or None when the file cannot contribute, raw bytes or None).
+
+    For things that are not files (see `read_source`) the facts are None and the second item
+    is the `Skip` reason; `lint` reports those as skipped.
+    """
     module = module_name(path, root)
-    try:
-        if path.is_dir():
-            return _unreadable(shown, module, "is a directory, not a file"), None
-        if not path.is_file():
-            return _unreadable(shown, module, "is not a regular file"), None
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return _unreadable(shown, module, f"cannot be read: {exc.strerror or exc}"), None
+    data = read_source(path)
+    if isinstance(data, Skip):
+        return None, data
+    if isinstance(data, OSError):
+        return _unreadable(shown, module, f"cannot be read: {data.strerror or data}"), None
     if not force and not any(marker in data for marker in _PREFILTER):
         return None, data
-    return extract(shown, module, data), data
+    try:
+        return extract(shown, module, data), data
+    except Exception as exc:  # noqa: BLE001 - extract() catches its own; this is the last guard
+        return ModuleFacts(path=shown, module=module, imports={}, classes=(),
+                           failure=ParseFailure("internal", describe_exception(exc), Span(1, 1, 1, 2))), data
 
 
 def _unreadable(path: str, module: str, message: str) -> ModuleFacts:
@@ -102,7 +111,8 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     active = [r for c, r in rules.items() if (r.default_enabled if options.select is None else c in options.select)]
 
     root = find_root(list(paths) or [Path(".")])
-    requested, missing = collect(paths, root, respect_gitignore=options.respect_gitignore)
+    unlisted: List[Tuple[Path, str]] = []
+    requested, missing = collect(paths, root, respect_gitignore=options.respect_gitignore, skipped=unlisted)
     if missing:
         raise LintError(f"No such file or directory: {', '.join(str(m) for m in missing)}")
     if project_paths is None:
@@ -113,9 +123,13 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     requested_shown = {display_path(p): p for p in requested}
     facts: Dict[str, ModuleFacts] = {}
     sources: Dict[str, bytes] = {}
+    skipped: List[Tuple[str, str]] = [(display_path(p), why) for p, why in unlisted]
     for path in requested:
         shown = display_path(path)
         result, data = read_facts(path, shown, root, force=True)
+        if result is None:  # not a file: a FIFO, a device, a broken or looping link, gone
+            skipped.append((shown, str(data) if isinstance(data, Skip) else "not a regular file"))
+            continue
         facts[shown] = result
         if data is not None:
             sources[shown] = data
@@ -136,10 +150,14 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     project = Project(facts.values())
     diagnostics: List[Diagnostic] = []
     for shown in sorted(requested_shown):
-        diagnostics.extend(run_rules(project, facts[shown], active))
+        if shown in facts:
+            diagnostics.extend(run_rules(project, facts[shown], active))
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LintResult(diagnostics=_dedupe(diagnostics), files=sorted(requested_shown), root=root,
-                      sources={p: sources[p] for p in {d.path for d in diagnostics} if p in sources})
+    skipped_paths = {path for path, _ in skipped}
+    return LintResult(diagnostics=_dedupe(diagnostics),
+                      files=sorted(p for p in requested_shown if p not in skipped_paths), root=root,
+                      sources={p: sources[p] for p in {d.path for d in diagnostics} if p in sources},
+                      skipped=sorted(skipped))
 
 
 def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
@@ -170,28 +188,49 @@ def subjects_of(project: Project, module: ModuleFacts, rule: Rule) -> Iterable[o
 
 def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> List[Diagnostic]:
     out: List[Diagnostic] = []
+    if module.failure is not None and module.failure.kind == "internal":
+        out.append(_internal_error_at(module.path, module.failure.span,
+                                      f"internal error while reading `{module.path}`: {module.failure.message}"))
+        return out
     for rule in rules:
         if module.failure is not None and rule.subject is not ModuleFacts:
             continue
-        for subject in subjects_of(project, module, rule):
+        try:
+            subjects = list(subjects_of(project, module, rule))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
+            out.append(_internal_error(rule, module, module, exc))
+            continue
+        for subject in subjects:
             ctx = Context(project=project, rule=rule, path=module.path)
             try:
-                out.extend(rule.func(subject, ctx))
+                found = list(rule.func(subject, ctx))
+                for item in found:
+                    if not isinstance(item, Diagnostic):
+                        raise TypeError(f"rule yielded {type(item).__name__}, not a Diagnostic")
             except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
                 out.append(_internal_error(rule, module, subject, exc))
+            else:
+                out.extend(found)
     return out
 
 
 def _internal_error(rule: Rule, module: ModuleFacts, subject: object, exc: Exception) -> Diagnostic:
-    span = getattr(subject, "span", None) or Span(1, 1, 1, 1)
-    where = traceback.extract_tb(exc.__traceback__)[-1]
+    span = getattr(subject, "span", None)
+    if not isinstance(span, Span):
+        span = Span(1, 1, 1, 2)
+    return _internal_error_at(
+        module.path, span,
+        f"internal error in rule {rule.code} ({rule.name}) on `{module.path}`: {describe_exception(exc)}",
+    )
+
+
+def _internal_error_at(path: str, span: Span, message: str) -> Diagnostic:
     return Diagnostic(
         code=INTERNAL_ERROR,
         name="internal-error",
         severity=Severity.ERROR,
-        message=(f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc} "
-                 f"[{Path(where.filename).name}:{where.lineno}]; this is a bug in sqlmodel-cascade-lint"),
-        path=module.path,
+        message=f"{message}; this is a bug in sqlmodel-cascade-lint, the file was not fully checked",
+        path=path,
         span=span,
     )
 
@@ -204,3 +243,64 @@ def count_by_severity(diagnostics: Iterable[Diagnostic]) -> Dict[Severity, int]:
 
 
 ProgressCallback = Callable[[int, int], None]
+
+
+# ---------------------------------------------------------------------- reading files safely
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_NOT_A_FILE = (errno.ELOOP, errno.ENOENT, errno.ENOTDIR, errno.ENXIO, errno.EISDIR)
+
+
+class Skip(str):
+    """Why a path is not a file to check (a FIFO, a device, a broken link, gone)."""
+
+
+def read_source(path: Path) -> Union[bytes, Skip, OSError]:
+    """The bytes of a regular file; a `Skip` for things that are not files; the `OSError` otherwise.
+
+    Opens without blocking (a FIFO would otherwise wait for a writer forever) and checks what
+    was opened, so that a path swapped for something else after discovery cannot hang the scan.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in _NOT_A_FILE:
+            return Skip(_describe_missing(path, exc))
+        return exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Skip(_describe_mode(info.st_mode))
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        if exc.errno == errno.EISDIR:
+            return Skip("is a directory")
+        return exc
+    finally:
+        os.close(fd)
+
+
+def _describe_mode(mode: int) -> str:
+    for test, what in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return f"not a regular file: {what}"
+    return "not a regular file"
+
+
+def _describe_missing(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.EISDIR:
+        return "not a regular file: a directory"
+    if os.path.islink(path):
+        return "broken symbolic link"
+    return "no longer exists (deleted during the scan)"

@@ -9,8 +9,16 @@ alone, starting at its line. That costs a small fraction of a whole-module metad
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
 import re
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+import sys
+import tokenize
+import traceback
+import warnings
+from pathlib import PurePath
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -47,25 +55,43 @@ _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "sqlalchemy
 
 
 def extract(path: str, module: str, data: bytes) -> ModuleFacts:
-    """Facts of one file. A file that cannot be parsed gives facts with a `failure`."""
+    """Facts of one file. A file that cannot be parsed gives facts with a `failure`.
+
+    Never raises for any input: bad bytes, syntax errors, pathological nesting and bugs in
+    this module all become a `failure` (kind "decode", "syntax", "recursion", "parser" or
+    "internal"). Python's own parser (`ast`, which never runs the code) checks the file
+    first: it is hardened against deep nesting, which makes libcst's native parser overflow
+    the C stack, and its error messages and positions are the ones the user knows.
+    """
     try:
-        tree = cst.parse_module(data)
-    except cst.ParserSyntaxError as exc:
-        line = max(1, exc.raw_line)
-        column = max(1, exc.raw_column + 1)
-        message = str(exc.message).replace("parser error: ", "", 1)
-        return _failed(path, module, "syntax", message, line, column)
-    except (UnicodeDecodeError, LookupError) as exc:
-        return _failed(path, module, "decode", f"cannot decode the file: {exc}", 1, 1)
-    except RecursionError:
-        return _failed(path, module, "recursion", "the file is nested too deeply to parse", 1, 1)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        return _failed(path, module, "syntax", str(exc), line, 1)
-    try:
-        return _Extractor(tree, path, module).run()
-    except RecursionError:
-        return _failed(path, module, "recursion", "the file is nested too deeply to analyse", 1, 1)
+        problem = python_check(data)
+        if problem is not None:
+            kind, message, span = problem
+            return _failed_span(path, module, kind, message, span)
+        try:
+            tree = cst.parse_module(data)
+        except cst.ParserSyntaxError as exc:
+            line, column = _libcst_position(exc)
+            message = str(exc.message).replace("parser error: ", "", 1)
+            if len(message) > 120:
+                message = message[:117] + "..."
+            return _failed(path, module, "parser",
+                           f"the parser (libcst) rejects this file although Python accepts it ({message})",
+                           line, column)
+        except RecursionError:
+            return _failed(path, module, "recursion", "the file is nested too deeply for the parser (libcst)",
+                           1, 1)
+        with _recursion_limit(_EXTRACT_RECURSION_LIMIT):
+            try:
+                return _Extractor(tree, path, module).run()
+            except RecursionError:
+                return _failed(path, module, "recursion",
+                               "the file is nested too deeply to analyse (recursion limit)", 1, 1)
+    except MemoryError:
+        return _failed(path, module, "recursion", "the file is too large or too deeply nested to analyse "
+                       "(out of memory)", 1, 1)
+    except Exception as exc:  # noqa: BLE001 - a bug here must not end the run: SCL002
+        return _failed(path, module, "internal", describe_exception(exc), 1, 1)
 
 
 def _failed(path: str, module: str, kind: str, message: str, line: int, column: int) -> ModuleFacts:
@@ -720,3 +746,177 @@ def _bound_names(stmt: cst.CSTNode) -> List[str]:
     except RecursionError:
         pass
     return names
+
+
+# ---------------------------------------------------------------------- robustness
+
+# Deepest expression nesting (in `ast` nodes below one statement) handed to libcst. Its native
+# parser recurses on the C stack and crashes the process (SIGSEGV) a few thousand levels deep,
+# and is quadratic well before that. The deepest expression in the standard library and
+# site-packages is 63 levels; Python itself gives up near 3,000 (1,000 in its tokenizer for
+# brackets: 200).
+MAX_EXPRESSION_DEPTH = 500
+_EXTRACT_RECURSION_LIMIT = 20_000
+_ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def python_check(data: bytes) -> Optional[Tuple[str, str, Span]]:
+    """(kind, message, span) when the file must not go to libcst, else None.
+
+    Uses `tokenize.detect_encoding`, `bytes.decode` and `ast.parse`: none of them runs the code.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown `coding:` cookie, or a cookie that contradicts a BOM
+        line = _cookie_line(data)
+        return "decode", f"cannot decode the file: {exc.msg}", Span(line, 1, line, 2)
+    try:
+        text = data.decode(encoding)
+    except LookupError as exc:  # a codec that is not a text encoding (`coding: rot13`)
+        line = _cookie_line(data)
+        return "decode", f"cannot decode the file: {exc}", Span(line, 1, line, 2)
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start, encoding)
+        bad = data[exc.start:exc.end][:4].hex(" ")
+        return ("decode", f"cannot decode the file as `{encoding}`: invalid byte{'s' if exc.end - exc.start > 1 else ''}"
+                f" `0x{bad.replace(' ', ' 0x')}` at line {line}, column {column}",
+                Span(line, column, line, column + 1))
+    nul = text.find("\0")
+    if nul >= 0:
+        line, column = _text_position(text, nul)
+        return "syntax", "source code cannot contain null bytes", Span(line, column, line, column + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning/DeprecationWarning on odd escapes
+            tree = ast.parse(data)
+    except SyntaxError as exc:
+        return "syntax", _syntax_message(exc), _syntax_span(exc, text)
+    except (RecursionError, MemoryError) as exc:
+        return ("syntax", f"an expression is nested too deeply for Python's parser (`{type(exc).__name__}`)",
+                Span(1, 1, 1, 2))
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes" on old Pythons
+        return "syntax", str(exc), Span(1, 1, 1, 2)
+    deep = _too_deep(tree, MAX_EXPRESSION_DEPTH)
+    if deep is not None:
+        line = getattr(deep, "lineno", 1) or 1
+        column = (getattr(deep, "col_offset", 0) or 0) + 1
+        return ("recursion", f"an expression at line {line} is nested more than {MAX_EXPRESSION_DEPTH} levels "
+                "deep, too deep for the parser (libcst); the file was not checked",
+                Span(line, column, line, column + 1))
+    return None
+
+
+def _too_deep(tree: ast.AST, limit: int) -> Optional[ast.AST]:
+    """The first node nested more than `limit` levels below its statement, else None."""
+    stack: List[Tuple[ast.AST, int]] = [(tree, 0)]
+    children = ast.iter_child_nodes
+    statement = ast.stmt
+    push, pop = stack.append, stack.pop
+    while stack:
+        node, depth = pop()
+        if isinstance(node, statement):
+            depth = 0
+        else:
+            depth += 1
+            if depth > limit:
+                return node
+        for child in children(node):
+            push((child, depth))
+    return None
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    message = str(exc.msg or "invalid syntax")
+    if not isinstance(exc, SyntaxError) or type(exc) is SyntaxError:
+        return message
+    return f"{message} (`{type(exc).__name__}`)"  # IndentationError, TabError
+
+
+def _syntax_span(exc: SyntaxError, text: str) -> Span:
+    lines = _split_lines(text)
+    line = exc.lineno or 1
+    line = min(max(1, line), len(lines) + 1)
+    width = len(lines[line - 1]) if line <= len(lines) else 0
+    column = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else 1
+    column = min(column, width + 1)
+    end_line = getattr(exc, "end_lineno", None)
+    end_column = getattr(exc, "end_offset", None)
+    if (isinstance(end_line, int) and isinstance(end_column, int) and end_column > 0
+            and (end_line, end_column) > (line, column) and end_line <= len(lines) + 1):
+        return Span(line, column, end_line, end_column)
+    return Span(line, column, line, column + 1)
+
+
+def _split_lines(text: str) -> List[str]:
+    """Lines as Python's tokenizer sees them: split at CRLF, CR and LF only (not at form feeds)."""
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _text_position(text: str, index: int) -> Tuple[int, int]:
+    before = text[:index]
+    newlines = list(_NEWLINE.finditer(before))
+    line = len(newlines) + 1
+    start = newlines[-1].end() if newlines else 0
+    return line, index - start + 1
+
+
+def _byte_position(data: bytes, index: int, encoding: str) -> Tuple[int, int]:
+    before = data[:index]
+    line = len(re.findall(rb"\r\n?|\n", before)) + 1
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    prefix = before[start:]
+    if line == 1 and encoding == "utf-8-sig" and prefix.startswith(b"\xef\xbb\xbf"):
+        prefix = prefix[3:]
+    return line, len(prefix.decode(encoding, errors="replace")) + 1
+
+
+def _cookie_line(data: bytes) -> int:
+    for number, raw in enumerate(data.splitlines()[:2], start=1):
+        if b"coding" in raw:
+            return number
+    return 1
+
+
+def _libcst_position(exc: cst.ParserSyntaxError) -> Tuple[int, int]:
+    match = _ERROR_POSITION.search(str(exc.message))
+    if match:
+        return max(1, int(match.group(1))), max(1, int(match.group(2)))
+    return max(1, exc.raw_line), max(1, exc.raw_column + 1)
+
+
+@contextlib.contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    """Raise the recursion limit while walking libcst trees (their code generator recurses)."""
+    old = sys.getrecursionlimit()
+    if old < limit:
+        sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        if old < limit:
+            sys.setrecursionlimit(old)
+
+
+def _failed_span(path: str, module: str, kind: str, message: str, span: Span) -> ModuleFacts:
+    return ModuleFacts(path=path, module=module, imports={}, classes=(),
+                       failure=ParseFailure(kind, message, span))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`TypeError: message [file.py:123]`, naming the innermost frame of the linter's own code."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    for frame in reversed(frames):
+        if "sqlmodel_cascade_lint" in frame.filename.replace("\\", "/"):
+            where = f" [{PurePath(frame.filename).name}:{frame.lineno}]"
+            break
+    else:
+        if frames:
+            where = f" [{PurePath(frames[-1].filename).name}:{frames[-1].lineno}]"
+    text = str(exc)
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
