@@ -61,15 +61,17 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
     this module all become a `failure` (kind "decode", "syntax", "recursion", "parser" or
     "internal"). Python's own parser (`ast`, which never runs the code) checks the file
     first: it is hardened against deep nesting, which makes libcst's native parser overflow
-    the C stack, and its error messages and positions are the ones the user knows.
+    the C stack, and its error messages and positions are the ones the user knows. Large
+    top-level statements that hold nothing the extractor records (generated data literals)
+    are blanked out before libcst sees the file; see `without_bulk`.
     """
     try:
-        problem = python_check(data)
-        if problem is not None:
-            kind, message, span = problem
+        checked = python_check(data)
+        if isinstance(checked, tuple):
+            kind, message, span = checked
             return _failed_span(path, module, kind, message, span)
         try:
-            tree = cst.parse_module(data)
+            tree = cst.parse_module(without_bulk(data, checked))
         except cst.ParserSyntaxError as exc:
             line, column = _libcst_position(exc)
             message = str(exc.message).replace("parser error: ", "", 1)
@@ -760,8 +762,8 @@ _EXTRACT_RECURSION_LIMIT = 20_000
 _ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
-def python_check(data: bytes) -> Optional[Tuple[str, str, Span]]:
-    """(kind, message, span) when the file must not go to libcst, else None.
+def python_check(data: bytes) -> Union[Tuple[str, str, Span], ast.Module]:
+    """(kind, message, span) when the file must not go to libcst, else Python's syntax tree.
 
     Uses `tokenize.detect_encoding`, `bytes.decode` and `ast.parse`: none of them runs the code.
     """
@@ -796,14 +798,15 @@ def python_check(data: bytes) -> Optional[Tuple[str, str, Span]]:
                 Span(1, 1, 1, 2))
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes" on old Pythons
         return "syntax", str(exc), Span(1, 1, 1, 2)
-    deep = _too_deep(tree, MAX_EXPRESSION_DEPTH)
+    kept = [stmt for stmt in tree.body if not _is_bulk(stmt)]
+    deep = _too_deep(ast.Module(body=kept, type_ignores=[]), MAX_EXPRESSION_DEPTH)
     if deep is not None:
         line = getattr(deep, "lineno", 1) or 1
         column = (getattr(deep, "col_offset", 0) or 0) + 1
         return ("recursion", f"an expression at line {line} is nested more than {MAX_EXPRESSION_DEPTH} levels "
                 "deep, too deep for the parser (libcst); the file was not checked",
                 Span(line, column, line, column + 1))
-    return None
+    return tree
 
 
 def _too_deep(tree: ast.AST, limit: int) -> Optional[ast.AST]:
@@ -920,3 +923,55 @@ def describe_exception(exc: BaseException) -> str:
     if len(text) > 200:
         text = text[:197] + "..."
     return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
+
+
+# Top-level statements the extractor reads: everything else is a plain statement (an
+# assignment, an expression) that it skips. Only large ones are blanked out, so that a later
+# reader of module-level constants still sees the small ones.
+_READ_STATEMENTS = tuple(getattr(ast, name) for name in (
+    "Import", "ImportFrom", "ClassDef", "FunctionDef", "AsyncFunctionDef", "If", "Try", "TryStar",
+    "With", "AsyncWith", "For", "AsyncFor", "While",
+) if hasattr(ast, name))
+_BULK_LINES = 20
+_BULK_COLUMNS = 2000
+
+
+def _is_bulk(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, _READ_STATEMENTS):
+        return False
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    end_column = getattr(stmt, "end_col_offset", None) or 0
+    return end - stmt.lineno >= _BULK_LINES or end_column >= _BULK_COLUMNS
+
+
+def without_bulk(data: bytes, tree: ast.Module) -> bytes:
+    """`data` with large top-level plain statements replaced by empty lines.
+
+    Generated modules hold megabytes of data literals that libcst would parse at about 1 MB/s
+    (and pathological nesting in them could crash it). Lines are kept, empty, with their line
+    endings, so every position in the rest of the file is unchanged. A line shared with a
+    statement that is kept (`x = [...]; import y`) keeps the whole statement.
+    """
+    bulk = [stmt for stmt in tree.body if _is_bulk(stmt)]
+    if not bulk:
+        return data
+    kept_lines = set()
+    for stmt in tree.body:
+        if not _is_bulk(stmt):
+            kept_lines.update(range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1))
+    blank = set()
+    for stmt in bulk:
+        lines = range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1)
+        if not kept_lines.intersection(lines):
+            blank.update(lines)
+    if not blank:
+        return data
+    out = []
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        if number in blank:
+            stripped = line.rstrip(b"\r\n")
+            ending = line[len(stripped):]
+            out.append((b"\xef\xbb\xbf" if number == 1 and line.startswith(b"\xef\xbb\xbf") else b"") + ending)
+        else:
+            out.append(line)
+    return b"".join(out)
