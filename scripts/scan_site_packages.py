@@ -65,6 +65,17 @@ def scan_one(path_text: str) -> Tuple[str, List[Tuple[str, str]], str]:
     return path_text, [(d.code, d.message) for d in result.diagnostics], ""
 
 
+class _Serial:
+    def __enter__(self) -> "_Serial":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, func, items):  # type: ignore[no-untyped-def]
+        return map(func, items)
+
+
 def _progress(done: int, total: int, started: float) -> None:
     if done % 500 == 0:
         print(f"  {done}/{total} files, {time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
@@ -76,6 +87,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="stop after N files")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--show", type=int, default=10, help="print up to N findings of each code")
+    parser.add_argument("--time-limit", type=float, default=0,
+                        help="stop starting new files after this many seconds and report what was scanned")
     args = parser.parse_args()
     roots = args.roots or default_roots()
     files = [str(p) for p in python_files(roots)]
@@ -88,15 +101,19 @@ def main() -> int:
     crashes: List[Tuple[str, str]] = []
     examples: Dict[str, List[str]] = {}
     results: List[Tuple[str, List[Tuple[str, str]], str]] = []
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            for item in pool.map(scan_one, files, chunksize=8):
+    deadline = started + args.time_limit if args.time_limit else float("inf")
+    batch = max(1, args.jobs) * 8
+    with ProcessPoolExecutor(args.jobs) if args.jobs > 1 else _Serial() as pool:
+        for start in range(0, len(files), batch):
+            if time.monotonic() > deadline:
+                break
+            for item in pool.map(scan_one, files[start:start + batch]):
                 results.append(item)
+                if item[2] or any(code == "SCL002" for code, _ in item[1]):
+                    print(f"CRASH on {item[0]}", file=sys.stderr, flush=True)
                 _progress(len(results), len(files), started)
-    else:
-        for f in files:
-            results.append(scan_one(f))
-            _progress(len(results), len(files), started)
+    if len(results) < len(files):
+        print(f"time limit reached: {len(files) - len(results)} files not scanned")
     for path, diagnostics, crash in results:
         if crash:
             crashes.append((path, crash))
@@ -111,7 +128,7 @@ def main() -> int:
             if len(shown) < args.show:
                 shown.append(f"  {path}: {message[:160]}")
     elapsed = time.monotonic() - started
-    print(f"files scanned: {len(files)} in {elapsed:.0f}s")
+    print(f"files scanned: {len(results)} of {len(files)} in {elapsed:.0f}s")
     print(f"findings: {sum(findings.values())} "
           f"({', '.join(f'{c}: {n}' for c, n in sorted(findings.items())) or 'none'}; "
           f"of SCL001, {cannot_check} 'cannot check')")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from sqlmodel_cascade_lint import engine
 from sqlmodel_cascade_lint.cli import cli
@@ -45,7 +45,8 @@ BAD_MODELS = HEADER + TEAM + HERO  # one SCL101 finding, on line 10
 CLEAN_MODELS = BAD_MODELS.replace(b"delete_orphan", b"delete-orphan")
 
 
-def run_cli(*args: str, cwd: Optional[Path] = None) -> "CliRunnerResult":
+def run_cli(*args: str, cwd: Optional[Path] = None) -> Result:
+    """`check ARGS` through click's runner, with stderr kept apart (click 8.0 to 8.2)."""
     runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
     if cwd is None:
         return runner.invoke(cli, ["check", *args], catch_exceptions=False)
@@ -55,9 +56,6 @@ def run_cli(*args: str, cwd: Optional[Path] = None) -> "CliRunnerResult":
         return runner.invoke(cli, ["check", *args], catch_exceptions=False)
     finally:
         os.chdir(old)
-
-
-CliRunnerResult = object
 
 
 def codes_by_file(result: engine.LintResult) -> Dict[str, List[str]]:
