@@ -147,11 +147,17 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
         if result is not None and result.failure is None:
             facts[shown] = result
 
-    project = Project(facts.values())
     diagnostics: List[Diagnostic] = []
-    for shown in sorted(requested_shown):
-        if shown in facts:
-            diagnostics.extend(run_rules(project, facts[shown], active))
+    try:
+        project = Project(facts.values())
+    except Exception as exc:  # noqa: BLE001 - a bug in the index: say so for every file, exit 2
+        message = f"internal error while indexing the project: {describe_exception(exc)}"
+        diagnostics = [_internal_error_at(shown, Span(1, 1, 1, 2), message)
+                       for shown in sorted(requested_shown) if shown in facts]
+    else:
+        for shown in sorted(requested_shown):
+            if shown in facts:
+                diagnostics.extend(run_rules(project, facts[shown], active))
     diagnostics.sort(key=Diagnostic.sort_key)
     skipped_paths = {path for path, _ in skipped}
     return LintResult(diagnostics=_dedupe(diagnostics),

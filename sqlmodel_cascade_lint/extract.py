@@ -71,7 +71,7 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
             kind, message, span = checked
             return _failed_span(path, module, kind, message, span)
         try:
-            tree = cst.parse_module(without_bulk(data, checked))
+            tree = _parse_leniently(data, checked)
         except cst.ParserSyntaxError as exc:
             line, column = _libcst_position(exc)
             message = str(exc.message).replace("parser error: ", "", 1)
@@ -944,7 +944,7 @@ def _is_bulk(stmt: ast.stmt) -> bool:
     return end - stmt.lineno >= _BULK_LINES or end_column >= _BULK_COLUMNS
 
 
-def without_bulk(data: bytes, tree: ast.Module) -> bytes:
+def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> bytes:
     """`data` with large top-level plain statements replaced by empty lines.
 
     Generated modules hold megabytes of data literals that libcst would parse at about 1 MB/s
@@ -952,12 +952,12 @@ def without_bulk(data: bytes, tree: ast.Module) -> bytes:
     endings, so every position in the rest of the file is unchanged. A line shared with a
     statement that is kept (`x = [...]; import y`) keeps the whole statement.
     """
-    bulk = [stmt for stmt in tree.body if _is_bulk(stmt)]
+    bulk = [stmt for stmt in tree.body if _is_bulk(stmt) or stmt in also]
     if not bulk:
         return data
     kept_lines = set()
     for stmt in tree.body:
-        if not _is_bulk(stmt):
+        if not (_is_bulk(stmt) or stmt in also):
             kept_lines.update(range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1))
     blank = set()
     for stmt in bulk:
@@ -975,3 +975,26 @@ def without_bulk(data: bytes, tree: ast.Module) -> bytes:
         else:
             out.append(line)
     return b"".join(out)
+
+
+_LENIENT_RETRIES = 5
+
+
+def _parse_leniently(data: bytes, tree: ast.Module) -> cst.Module:
+    """libcst's tree of `data` without bulk; top-level plain statements libcst rejects although
+    Python accepts them (`(x): int = 1`) are blanked out too, so the rest is still checked.
+
+    Raises the `ParserSyntaxError` when the error is elsewhere (in a class, an import).
+    """
+    also: List[ast.stmt] = []
+    for _ in range(_LENIENT_RETRIES):
+        try:
+            return cst.parse_module(without_bulk(data, tree, also))
+        except cst.ParserSyntaxError as exc:
+            line, _column = _libcst_position(exc)
+            culprit = next((stmt for stmt in tree.body
+                            if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno)), None)
+            if culprit is None or isinstance(culprit, _READ_STATEMENTS) or culprit in also:
+                raise
+            also.append(culprit)
+    return cst.parse_module(without_bulk(data, tree, also))

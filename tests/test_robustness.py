@@ -153,7 +153,8 @@ def _hostile_tree(folder: Path) -> Dict[str, Optional[str]]:
         "deep_concat.py": (m + b"x = (" + b" ".join([b'"a"'] * 3000) + b")\n" + CLEAN_MODELS[len(m):], None),
         "deep_fstring.py": (m + b'x = f"{' * 300 + b"1" + b'}"' * 300 + b"\n", "SCL001"),
         "deep_indent.py": (b"".join(b" " * i + b"if x:\n" for i in range(150)) + b" " * 150 + b"pass\n", "SCL001"),
-        "paren_annotation.py": (m + b"(x): int = 1\n" + CLEAN_MODELS[len(m):], "SCL001"),
+        "paren_annotation.py": (m + b"(x): int = 1\n" + CLEAN_MODELS[len(m):], None),
+        "paren_annotation_in_class.py": (m + b"class A:\n    (x): int = 1\n", "SCL001"),
         "with space.py": (BAD_MODELS, "SCL101"),
         "héros 漢字.py": (BAD_MODELS, "SCL101"),
         "clean.py": (CLEAN_MODELS, None),
@@ -247,8 +248,12 @@ def test_syntax_errors_say_what_python_says(tmp_path: Path) -> None:
 
 
 def test_parser_rejection_is_not_called_a_syntax_error(tmp_path: Path) -> None:
+    # at top level, libcst's rejection is worked around: the rest of the file is checked
     path = tmp_path / "ann.py"
-    path.write_bytes(HEADER + b"(x): int = 1\n")
+    path.write_bytes(HEADER + b"(x): int = 1\n" + BAD_MODELS[len(HEADER):])
+    assert [d.code for d in lint_one(path).diagnostics] == ["SCL101"]
+    # inside a class it cannot be
+    path.write_bytes(HEADER + b"class A:\n    (x): int = 1\n")
     [d] = lint_one(path).diagnostics
     assert d.code == "SCL001"
     assert "libcst" in d.message and "Python accepts" in d.message
@@ -481,3 +486,15 @@ def test_columns_count_characters(tmp_path: Path, prefix: str, indent: str, newl
     assert d.span.end_column == expected_column + len('"all, delete_orphan"')
     # the reporter shows the right line
     assert result.source_lines(d.path)[d.span.line - 1] == body
+
+
+def test_a_crash_while_indexing_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("index broke")
+
+    monkeypatch.setattr(engine, "Project", broken)
+    (tmp_path / "a.py").write_bytes(BAD_MODELS)
+    result = lint([tmp_path], Options())
+    [d] = result.diagnostics
+    assert d.code == "SCL002" and d.path.endswith("a.py") and "index broke" in d.message
+    assert run_cli(str(tmp_path)).exit_code == 2
