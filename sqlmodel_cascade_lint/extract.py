@@ -770,8 +770,12 @@ def python_check(data: bytes) -> Union[Tuple[str, str, Span], ast.Module]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:  # an unknown `coding:` cookie, or a cookie that contradicts a BOM
-        line = _cookie_line(data)
-        return "decode", f"cannot decode the file: {exc.msg}", Span(line, 1, line, 2)
+        if "invalid or missing encoding declaration" in str(exc.msg):
+            # not UTF-8 in the first two lines and no cookie: say where
+            encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        else:
+            line = _cookie_line(data)
+            return "decode", f"cannot decode the file: {exc.msg}", Span(line, 1, line, 2)
     try:
         text = data.decode(encoding)
     except LookupError as exc:  # a codec that is not a text encoding (`coding: rot13`)

@@ -127,6 +127,7 @@ def _hostile_tree(folder: Path) -> Dict[str, Optional[str]]:
         "keyword_field.py": (m + b"class A(SQLModel, table=True):\n    class: str\n", "SCL001"),
         "nul.py": (m + b"x = 1\x00\n", "SCL001"),
         "non_utf8.py": (m + b'x = "\xff\xfe"\n', "SCL003"),
+        "non_utf8_first_line.py": (b'x = "\xf6"\n' + m, "SCL003"),
         "bad_cookie.py": (b"# -*- coding: no-such-codec -*-\n" + m, "SCL003"),
         "rot13_cookie.py": (b"# coding: rot13\n" + m, "SCL003"),
         "latin1_cookie.py": (b"# -*- coding: latin-1 -*-\n" + m + b'x = "caf\xe9"\n' + CLEAN_MODELS[len(m):], None),
@@ -245,6 +246,14 @@ def test_syntax_errors_say_what_python_says(tmp_path: Path) -> None:
         assert facts.failure is not None and facts.failure.kind == "syntax", source
         assert (facts.failure.span.line, facts.failure.span.column) == (line, column), (source, facts.failure)
         assert text in facts.failure.message
+
+
+def test_decode_errors_say_where(tmp_path: Path) -> None:
+    for data, (line, column) in {b'x = "\xf6"\n': (1, 6), b'# ok\ny = 1\nx = "\xc3(\xff"\n': (3, 6),
+                                 b"\xef\xbb\xbf\xff = 1\n": (1, 1)}.items():
+        facts = extract("m.py", "m", data)
+        assert facts.failure is not None and facts.failure.kind == "decode", data
+        assert (facts.failure.span.line, facts.failure.span.column) == (line, column), (data, facts.failure)
 
 
 def test_parser_rejection_is_not_called_a_syntax_error(tmp_path: Path) -> None:
