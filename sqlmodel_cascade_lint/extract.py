@@ -802,7 +802,8 @@ def python_check(data: bytes) -> Union[Tuple[str, str, Span], ast.Module]:
                 Span(1, 1, 1, 2))
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes" on old Pythons
         return "syntax", str(exc), Span(1, 1, 1, 2)
-    kept = [stmt for stmt in tree.body if not _is_bulk(stmt)]
+    bulk = {id(stmt) for stmt in _bulk_statements(data, tree)}
+    kept = [stmt for stmt in tree.body if id(stmt) not in bulk]
     deep = _too_deep(ast.Module(body=kept, type_ignores=[]), MAX_EXPRESSION_DEPTH)
     if deep is not None:
         line = getattr(deep, "lineno", 1) or 1
@@ -936,16 +937,31 @@ _READ_STATEMENTS = tuple(getattr(ast, name) for name in (
     "Import", "ImportFrom", "ClassDef", "FunctionDef", "AsyncFunctionDef", "If", "Try", "TryStar",
     "With", "AsyncWith", "For", "AsyncFor", "While",
 ) if hasattr(ast, name))
-_BULK_LINES = 20
-_BULK_COLUMNS = 2000
+_BULK_BYTES = 1000
+# A statement that mentions one of these is never blanked, however large: the extractor (or a
+# later one) may read it, e.g. `link = Table("hero_team", metadata, Column(...), ...)`.
+_KEEP_MARKERS = (b"Table", b"Column", b"Relationship", b"relationship", b"Field", b"ForeignKey",
+                 b"SQLModel", b"__tablename__")
 
 
-def _is_bulk(stmt: ast.stmt) -> bool:
-    if isinstance(stmt, _READ_STATEMENTS):
-        return False
-    end = getattr(stmt, "end_lineno", None) or stmt.lineno
-    end_column = getattr(stmt, "end_col_offset", None) or 0
-    return end - stmt.lineno >= _BULK_LINES or end_column >= _BULK_COLUMNS
+def _bulk_statements(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> List[ast.stmt]:
+    """The top-level statements to blank out: `also`, and plain ones (assignments, expressions)
+    of at least `_BULK_BYTES` that mention no marker. Small ones are kept for readers of
+    module-level constants."""
+    out = [stmt for stmt in tree.body if stmt in also]
+    lines: Optional[List[bytes]] = None
+    for stmt in tree.body:
+        if isinstance(stmt, _READ_STATEMENTS) or stmt in also:
+            continue
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        if end == stmt.lineno and (getattr(stmt, "end_col_offset", None) or 0) < _BULK_BYTES // 4:
+            continue  # short one-liner: no need to look at its bytes
+        if lines is None:
+            lines = data.splitlines(keepends=True)
+        text = b"".join(lines[stmt.lineno - 1:end])
+        if len(text) >= _BULK_BYTES and not any(marker in text for marker in _KEEP_MARKERS):
+            out.append(stmt)
+    return out
 
 
 def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> bytes:
@@ -956,12 +972,13 @@ def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -
     endings, so every position in the rest of the file is unchanged. A line shared with a
     statement that is kept (`x = [...]; import y`) keeps the whole statement.
     """
-    bulk = [stmt for stmt in tree.body if _is_bulk(stmt) or stmt in also]
+    bulk = _bulk_statements(data, tree, also)
     if not bulk:
         return data
+    blanked = {id(stmt) for stmt in bulk}
     kept_lines = set()
     for stmt in tree.body:
-        if not (_is_bulk(stmt) or stmt in also):
+        if id(stmt) not in blanked:
             kept_lines.update(range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1))
     blank = set()
     for stmt in bulk:

@@ -507,3 +507,20 @@ def test_a_crash_while_indexing_is_an_internal_error(tmp_path: Path, monkeypatch
     [d] = result.diagnostics
     assert d.code == "SCL002" and d.path.endswith("a.py") and "index broke" in d.message
     assert run_cli(str(tmp_path)).exit_code == 2
+
+
+def test_only_large_plain_statements_without_markers_are_blanked() -> None:
+    import ast
+
+    from sqlmodel_cascade_lint.extract import without_bulk
+
+    table = b"link = Table(\n    'hero_team',\n" + b"".join(b"    Column('c%d', Integer),\n" % i for i in range(60)) + b")\n"
+    data_literal = b"DATA = {\n" + b"".join(b"    'k%d': %d,\n" % (i, i) for i in range(100)) + b"}\n"
+    small = b"CASCADE = 'all, delete-orphan'\n"
+    source = HEADER + table + data_literal + small + b"x = 1; " + data_literal.replace(b"\n", b" ") + b"\n"
+    out = without_bulk(source, ast.parse(source))
+    assert out.count(b"\n") == source.count(b"\n")  # positions unchanged
+    assert table in out and small in out
+    assert b"'k5': 5" in out  # the one-line copy shares its line with the small `x = 1`: kept whole
+    assert data_literal not in out
+    ast.parse(out)
