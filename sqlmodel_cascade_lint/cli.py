@@ -177,6 +177,9 @@ def check(paths: Tuple[Path, ...], config_path: Optional[Path], isolated: bool,
         if bar is not None:
             bar.close()
 
+    if not silent:
+        for path, reason in result.skipped:
+            click.echo(f"warning: skipped {path}: {reason}", err=True)
     if fix and stdin_data is not None:
         # ruff's convention: the fixed source goes to standard output, the report elsewhere
         sys.stdout.buffer.write(stdin_data[1])
@@ -322,7 +325,19 @@ def rule_command(code: Optional[str], show_all: bool, output_format: str) -> Non
     click.echo(render_rule(found), nl=False)
 
 
+def _tolerant_streams() -> None:
+    """Never fail on printing: paths may hold bytes that are not valid in the terminal's encoding."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot be reconfigured
+                pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
+    _tolerant_streams()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="sqlmodel-cascade-lint",
                  standalone_mode=True)

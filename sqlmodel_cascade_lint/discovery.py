@@ -32,7 +32,10 @@ def find_root(paths: Sequence[Path]) -> Path:
 
 
 def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+    try:
+        return (path / "pyvenv.cfg").is_file()
+    except OSError:  # a folder we may not search
+        return False
 
 
 class _Ignores:
@@ -89,24 +92,38 @@ class _Ignores:
 
 
 def walk(folder: Path, root: Path, *, respect_gitignore: bool = True,
-         excluded: Optional[pathspec.PathSpec] = None) -> List[Path]:
-    """Source files below `folder`, sorted, skipping tool and virtualenv folders."""
+         excluded: Optional[pathspec.PathSpec] = None,
+         skipped: Optional[List[Tuple[Path, str]]] = None) -> List[Path]:
+    """Source files below `folder`, sorted, skipping tool and virtualenv folders.
+
+    Entries with a source suffix that are not regular files (FIFOs, sockets, broken or looping
+    links) are returned too: reading them says why they are skipped. Folders that cannot be
+    listed are appended to `skipped` with the reason.
+    """
     ignores = _Ignores(root, respect_gitignore)
     out: List[Path] = []
     stack = [folder]
     while stack:
         current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
-        except OSError:
+            with os.scandir(current) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            if skipped is not None:
+                skipped.append((current, f"cannot list the folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-                is_file = entry.is_file()
             except OSError:
-                continue
+                is_dir = False
+            try:
+                is_file = entry.is_file()
+            except OSError:  # a symbolic link loop
+                is_file = False
+            if not is_dir and not is_file:
+                is_file = entry.name.endswith(SOURCE_SUFFIXES)  # not a file: reading it says why
             if excluded is not None and _matches(excluded, path, root, is_dir):
                 continue
             if is_dir:
@@ -133,13 +150,15 @@ def _matches(spec: pathspec.PathSpec, path: Path, root: Path, is_dir: bool) -> b
 
 
 def collect(paths: Iterable[Path], root: Path, *, respect_gitignore: bool = True,
-            excluded: Optional[pathspec.PathSpec] = None) -> Tuple[List[Path], List[Path]]:
+            excluded: Optional[pathspec.PathSpec] = None,
+            skipped: Optional[List[Tuple[Path, str]]] = None) -> Tuple[List[Path], List[Path]]:
     """(files to check, inputs that are neither files nor folders). A named file is always kept."""
     files: List[Path] = []
     missing: List[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(walk(path, root, respect_gitignore=respect_gitignore, excluded=excluded))
+            files.extend(walk(path, root, respect_gitignore=respect_gitignore, excluded=excluded,
+                              skipped=skipped))
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
@@ -158,7 +177,7 @@ def module_name(path: Path, root: Path) -> str:
     """The dotted module name of `path` relative to the project root."""
     try:
         rel = path.resolve().relative_to(root)
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
         rel = Path(path.name)
     parts = list(rel.with_suffix("").parts)
     if parts and parts[0] == "src" and len(parts) > 1:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tokenize
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
@@ -16,12 +16,15 @@ from sqlmodel_cascade_lint import suppressions
 from sqlmodel_cascade_lint.cache import FactsCache, cache_dir_for
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
 from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root
+from sqlmodel_cascade_lint.extract import describe_exception
 from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, Span
 from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts
+from sqlmodel_cascade_lint.reading import Skip, read_source  # noqa: F401 - re-exported
 from sqlmodel_cascade_lint.project import Project
 from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
 
 INTERNAL_ERROR = "SCL002"
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 @dataclass
 class Options:
@@ -45,6 +48,9 @@ class LintResult:
     files: List[str]
     root: Path
     sources: Dict[str, bytes] = field(default_factory=dict)
+    # (path, reason) of inputs that are not files (FIFOs, devices, broken or looping links,
+    # files deleted during the scan): the CLI prints one line for each on stderr
+    skipped: List[Tuple[str, str]] = field(default_factory=list)
 
     @property
     def internal_errors(self) -> bool:
@@ -54,7 +60,7 @@ class LintResult:
         data = self.sources.get(path)
         if data is None:
             return []
-        return decode(data).splitlines()
+        return _LINE_BREAK.split(decode(data).rstrip("\r\n"))  # as Python counts lines, unlike str.splitlines
 
 
 def decode(data: bytes) -> str:
@@ -100,8 +106,9 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
 
     root = find_root(list(paths) or ([Path(stdin[0])] if stdin is not None else [Path(".")]))
     excluded = _pathspec(options.exclude)
+    unlisted: List[Tuple[Path, str]] = []
     requested, missing = collect(paths, root, respect_gitignore=options.respect_gitignore,
-                                 excluded=excluded)
+                                 excluded=excluded, skipped=unlisted)
     if missing:
         raise LintError(f"No such file or directory: {', '.join(str(m) for m in missing)}")
     base = options.base or root
@@ -119,6 +126,7 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
                                    excluded=excluded)
 
     requested_shown = {display_path(p): p for p in requested}
+    skipped: List[Tuple[str, str]] = [(display_path(p), why) for p, why in unlisted]
     cache = None
     if options.cache:
         cache = FactsCache(cache_dir_for(root, options.cache_dir), root)
@@ -126,22 +134,32 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     facts, sources = load_facts(
         [(p, display_path(p)) for p in requested], [(p, display_path(p)) for p in project_files], root,
         cache=cache, jobs=options.jobs, progress=options.progress, stdin=stdin,
-        complete=project_paths is None,
+        complete=project_paths is None, skipped=skipped,
     )
     if stdin is not None:
         shown, data = stdin
         sources[shown] = data
         requested_shown[shown] = Path(shown)
 
-    project = Project(facts.values())
     diagnostics: List[Diagnostic] = []
-    for shown in sorted(requested_shown):
-        diagnostics.extend(run_rules(project, facts[shown], active))
+    try:
+        project = Project(facts.values())
+    except Exception as exc:  # noqa: BLE001 - a bug in the index: say so for every file, exit 2
+        message = f"internal error while indexing the project: {describe_exception(exc)}"
+        diagnostics = [_internal_error_at(shown, Span(1, 1, 1, 2), message)
+                       for shown in sorted(requested_shown) if shown in facts]
+    else:
+        for shown in sorted(requested_shown):
+            if shown in facts:
+                diagnostics.extend(run_rules(project, facts[shown], active))
     diagnostics = _after_rules(diagnostics, options, base, facts, sources, sorted(requested_shown),
                                {r.code for r in active})
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LintResult(diagnostics=_dedupe(diagnostics), files=sorted(requested_shown), root=root,
-                      sources=_sources({d.path for d in diagnostics}, sources, requested_shown))
+    skipped_paths = {path for path, _ in skipped}
+    return LintResult(diagnostics=_dedupe(diagnostics),
+                      files=sorted(p for p in requested_shown if p not in skipped_paths), root=root,
+                      sources=_sources({d.path for d in diagnostics}, sources, requested_shown),
+                      skipped=sorted(skipped))
 
 
 def _sources(paths: Set[str], read: Dict[str, bytes], requested: Dict[str, Path]) -> Dict[str, bytes]:
@@ -254,28 +272,49 @@ def subjects_of(project: Project, module: ModuleFacts, rule: Rule) -> Iterable[o
 
 def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> List[Diagnostic]:
     out: List[Diagnostic] = []
+    if module.failure is not None and module.failure.kind == "internal":
+        out.append(_internal_error_at(module.path, module.failure.span,
+                                      f"internal error while reading `{module.path}`: {module.failure.message}"))
+        return out
     for rule in rules:
         if module.failure is not None and rule.subject is not ModuleFacts:
             continue
-        for subject in subjects_of(project, module, rule):
+        try:
+            subjects = list(subjects_of(project, module, rule))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
+            out.append(_internal_error(rule, module, module, exc))
+            continue
+        for subject in subjects:
             ctx = Context(project=project, rule=rule, path=module.path)
             try:
-                out.extend(rule.func(subject, ctx))
+                found = list(rule.func(subject, ctx))
+                for item in found:
+                    if not isinstance(item, Diagnostic):
+                        raise TypeError(f"rule yielded {type(item).__name__}, not a Diagnostic")
             except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
                 out.append(_internal_error(rule, module, subject, exc))
+            else:
+                out.extend(found)
     return out
 
 
 def _internal_error(rule: Rule, module: ModuleFacts, subject: object, exc: Exception) -> Diagnostic:
-    span = getattr(subject, "span", None) or Span(1, 1, 1, 1)
-    where = traceback.extract_tb(exc.__traceback__)[-1]
+    span = getattr(subject, "span", None)
+    if not isinstance(span, Span):
+        span = Span(1, 1, 1, 2)
+    return _internal_error_at(
+        module.path, span,
+        f"internal error in rule {rule.code} ({rule.name}) on `{module.path}`: {describe_exception(exc)}",
+    )
+
+
+def _internal_error_at(path: str, span: Span, message: str) -> Diagnostic:
     return Diagnostic(
         code=INTERNAL_ERROR,
         name="internal-error",
         severity=Severity.ERROR,
-        message=(f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc} "
-                 f"[{Path(where.filename).name}:{where.lineno}]; this is a bug in sqlmodel-cascade-lint"),
-        path=module.path,
+        message=f"{message}; this is a bug in sqlmodel-cascade-lint, the file was not fully checked",
+        path=path,
         span=span,
     )
 

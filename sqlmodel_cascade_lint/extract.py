@@ -11,11 +11,18 @@ rare node the pairing does not cover.
 from __future__ import annotations
 
 import ast
+import ast
 import bisect
+import contextlib
 import dataclasses
+import io
 import re
+import sys
+import tokenize
+import traceback
 import warnings
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from pathlib import PurePath
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -52,32 +59,48 @@ _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "sqlalchemy
 
 
 def extract(path: str, module: str, data: bytes) -> ModuleFacts:
-    """Facts of one file. A file that cannot be parsed gives facts with a `failure`."""
+    """Facts of one file. A file that cannot be parsed gives facts with a `failure`.
+
+    Never raises for any input: bad bytes, syntax errors, pathological nesting and bugs in
+    this module all become a `failure` (kind "decode", "syntax", "recursion", "parser" or
+    "internal"). Python's own parser (`ast`, which never runs the code) checks the file
+    first: it is hardened against deep nesting, which makes libcst's native parser overflow
+    the C stack, and its error messages and positions are the ones the user knows. Large
+    top-level statements that hold nothing the extractor records (generated data literals)
+    are blanked out before libcst sees the file; see `without_bulk`.
+    """
     try:
-        tree = cst.parse_module(data)
-    except cst.ParserSyntaxError as exc:
-        line = max(1, exc.raw_line)
-        column = max(1, exc.raw_column + 1)
-        message = str(exc.message).replace("parser error: ", "", 1)
-        return _failed(path, module, "syntax", message, line, column)
-    except (UnicodeDecodeError, LookupError) as exc:
-        return _failed(path, module, "decode", f"cannot decode the file: {exc}", 1, 1)
-    except RecursionError:
-        return _failed(path, module, "recursion", "the file is nested too deeply to parse", 1, 1)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        if str(exc).startswith(("unknown encoding", "invalid or missing encoding declaration",
-                                "encoding problem")):
-            # raised by the encoding detection: the file cannot be decoded, not a syntax error
-            return _failed(path, module, "decode", f"cannot decode the file: {exc}", line, 1)
-        return _failed(path, module, "syntax", str(exc), line, 1)
-    try:
-        facts = _Extractor(tree, path, module, data).run()
-        if b"Table" in data:
-            facts = dataclasses.replace(facts, sa_tables=_table_names(tree))
-        return facts
-    except RecursionError:
-        return _failed(path, module, "recursion", "the file is nested too deeply to analyse", 1, 1)
+        checked = python_check(data)
+        if isinstance(checked, tuple):
+            kind, message, span = checked
+            return _failed_span(path, module, kind, message, span)
+        try:
+            tree = _parse_leniently(data, checked)
+        except cst.ParserSyntaxError as exc:
+            line, column = _libcst_position(exc)
+            message = str(exc.message).replace("parser error: ", "", 1)
+            if len(message) > 120:
+                message = message[:117] + "..."
+            return _failed(path, module, "parser",
+                           f"the parser (libcst) rejects this file although Python accepts it ({message})",
+                           line, column)
+        except RecursionError:
+            return _failed(path, module, "recursion", "the file is nested too deeply for the parser (libcst)",
+                           1, 1)
+        with _recursion_limit(_EXTRACT_RECURSION_LIMIT):
+            try:
+                facts = _Extractor(tree, path, module, data, parsed=checked).run()
+                if b"Table" in data:
+                    facts = dataclasses.replace(facts, sa_tables=_table_names(tree))
+                return facts
+            except RecursionError:
+                return _failed(path, module, "recursion",
+                               "the file is nested too deeply to analyse (recursion limit)", 1, 1)
+    except MemoryError:
+        return _failed(path, module, "recursion", "the file is too large or too deeply nested to analyse "
+                       "(out of memory)", 1, 1)
+    except Exception as exc:  # noqa: BLE001 - a bug here must not end the run: SCL002
+        return _failed(path, module, "internal", describe_exception(exc), 1, 1)
 
 
 def _failed(path: str, module: str, kind: str, message: str, line: int, column: int) -> ModuleFacts:
@@ -230,9 +253,10 @@ class _Positions:
     from libcst's code generator, for that statement alone, as before.
     """
 
-    def __init__(self, tree: cst.Module, data: Union[bytes, str]) -> None:
+    def __init__(self, tree: cst.Module, data: Union[bytes, str], parsed: Optional[ast.Module] = None) -> None:
         self.tree = tree
         self.data = data
+        self.parsed = parsed  # Python's tree of the same text, when the caller has one
         self._ready = False
         self._text = ""
         self._ascii = True
@@ -253,9 +277,11 @@ class _Positions:
                 text = self.data
             if text.startswith("\ufeff"):
                 text = text[1:]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                module = ast.parse(text)
+            module = self.parsed
+            if module is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    module = ast.parse(text)
         except (SyntaxError, ValueError, LookupError, UnicodeError, RecursionError, MemoryError):
             return
         groups: List[List[ast.AST]] = []
@@ -513,11 +539,12 @@ def dotted_name(node: cst.BaseExpression) -> Optional[str]:
 
 
 class _Extractor:
-    def __init__(self, tree: cst.Module, path: str, module: str, data: Union[bytes, str] = b"") -> None:
+    def __init__(self, tree: cst.Module, path: str, module: str, data: Union[bytes, str] = b"",
+                 parsed: Optional[ast.Module] = None) -> None:
         self.tree = tree
         self.path = path
         self.module = module
-        self.positions = _Positions(tree, data)
+        self.positions = _Positions(tree, data, parsed)
         self.imports: Dict[str, Import] = {}
         self.star_imports: List[str] = []
         self.classes: List[ClassDecl] = []
@@ -1127,3 +1154,274 @@ def _table_names(tree: cst.Module) -> Tuple[Any, ...]:
     except RecursionError:
         names.append(UNKNOWN)
     return tuple(names)
+
+
+# ---------------------------------------------------------------------- robustness
+
+# Deepest expression nesting (in `ast` nodes below one statement) handed to libcst. Its native
+# parser recurses on the C stack and crashes the process (SIGSEGV) a few thousand levels deep,
+# and is quadratic well before that. The deepest expression in the standard library and
+# site-packages is 63 levels; Python itself gives up near 3,000 (1,000 in its tokenizer for
+# brackets: 200).
+MAX_EXPRESSION_DEPTH = 500
+_EXTRACT_RECURSION_LIMIT = 20_000
+_ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def python_check(data: bytes) -> Union[Tuple[str, str, Span], ast.Module]:
+    """(kind, message, span) when the file must not go to libcst, else Python's syntax tree.
+
+    Uses `tokenize.detect_encoding`, `bytes.decode` and `ast.parse`: none of them runs the code.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown `coding:` cookie, or a cookie that contradicts a BOM
+        if "invalid or missing encoding declaration" in str(exc.msg):
+            # not UTF-8 in the first two lines and no cookie: say where
+            encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        else:
+            line = _cookie_line(data)
+            return "decode", f"cannot decode the file: {exc.msg}", Span(line, 1, line, 2)
+    try:
+        text = data.decode(encoding)
+    except LookupError as exc:  # a codec that is not a text encoding (`coding: rot13`)
+        line = _cookie_line(data)
+        return "decode", f"cannot decode the file: {exc}", Span(line, 1, line, 2)
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start, encoding)
+        bad = data[exc.start:exc.end][:4].hex(" ")
+        return ("decode", f"cannot decode the file as `{encoding}`: invalid byte{'s' if exc.end - exc.start > 1 else ''}"
+                f" `0x{bad.replace(' ', ' 0x')}` at line {line}, column {column}",
+                Span(line, column, line, column + 1))
+    nul = text.find("\0")
+    if nul >= 0:
+        line, column = _text_position(text, nul)
+        return "syntax", "source code cannot contain null bytes", Span(line, column, line, column + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning/DeprecationWarning on odd escapes
+            tree = ast.parse(data)
+    except SyntaxError as exc:
+        return "syntax", _syntax_message(exc), _syntax_span(exc, text)
+    except (RecursionError, MemoryError) as exc:
+        return ("syntax", f"an expression is nested too deeply for Python's parser (`{type(exc).__name__}`)",
+                Span(1, 1, 1, 2))
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes" on old Pythons
+        return "syntax", str(exc), Span(1, 1, 1, 2)
+    bulk = {id(stmt) for stmt in _bulk_statements(data, tree)}
+    kept = [stmt for stmt in tree.body if id(stmt) not in bulk]
+    deep = _too_deep(ast.Module(body=kept, type_ignores=[]), MAX_EXPRESSION_DEPTH)
+    if deep is not None:
+        line = getattr(deep, "lineno", 1) or 1
+        column = (getattr(deep, "col_offset", 0) or 0) + 1
+        return ("recursion", f"an expression at line {line} is nested more than {MAX_EXPRESSION_DEPTH} levels "
+                "deep, too deep for the parser (libcst); the file was not checked",
+                Span(line, column, line, column + 1))
+    return tree
+
+
+def _too_deep(tree: ast.AST, limit: int) -> Optional[ast.AST]:
+    """The first node nested more than `limit` levels below its statement, else None."""
+    stack: List[Tuple[ast.AST, int]] = [(tree, 0)]
+    children = ast.iter_child_nodes
+    statement = ast.stmt
+    push, pop = stack.append, stack.pop
+    while stack:
+        node, depth = pop()
+        if isinstance(node, statement):
+            depth = 0
+        else:
+            depth += 1
+            if depth > limit:
+                return node
+        for child in children(node):
+            push((child, depth))
+    return None
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    message = str(exc.msg or "invalid syntax")
+    if not isinstance(exc, SyntaxError) or type(exc) is SyntaxError:
+        return message
+    return f"{message} (`{type(exc).__name__}`)"  # IndentationError, TabError
+
+
+def _syntax_span(exc: SyntaxError, text: str) -> Span:
+    lines = _split_lines(text)
+    line = exc.lineno or 1
+    line = min(max(1, line), len(lines) + 1)
+    width = len(lines[line - 1]) if line <= len(lines) else 0
+    column = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else 1
+    column = min(column, width + 1)
+    end_line = getattr(exc, "end_lineno", None)
+    end_column = getattr(exc, "end_offset", None)
+    if (isinstance(end_line, int) and isinstance(end_column, int) and end_column > 0
+            and (end_line, end_column) > (line, column) and end_line <= len(lines) + 1):
+        return Span(line, column, end_line, end_column)
+    return Span(line, column, line, column + 1)
+
+
+def _split_lines(text: str) -> List[str]:
+    """Lines as Python's tokenizer sees them: split at CRLF, CR and LF only (not at form feeds)."""
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _text_position(text: str, index: int) -> Tuple[int, int]:
+    before = text[:index]
+    newlines = list(_NEWLINE.finditer(before))
+    line = len(newlines) + 1
+    start = newlines[-1].end() if newlines else 0
+    return line, index - start + 1
+
+
+def _byte_position(data: bytes, index: int, encoding: str) -> Tuple[int, int]:
+    before = data[:index]
+    line = len(re.findall(rb"\r\n?|\n", before)) + 1
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    prefix = before[start:]
+    if line == 1 and encoding == "utf-8-sig" and prefix.startswith(b"\xef\xbb\xbf"):
+        prefix = prefix[3:]
+    return line, len(prefix.decode(encoding, errors="replace")) + 1
+
+
+def _cookie_line(data: bytes) -> int:
+    for number, raw in enumerate(data.splitlines()[:2], start=1):
+        if b"coding" in raw:
+            return number
+    return 1
+
+
+def _libcst_position(exc: cst.ParserSyntaxError) -> Tuple[int, int]:
+    match = _ERROR_POSITION.search(str(exc.message))
+    if match:
+        return max(1, int(match.group(1))), max(1, int(match.group(2)))
+    return max(1, exc.raw_line), max(1, exc.raw_column + 1)
+
+
+@contextlib.contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    """Raise the recursion limit while walking libcst trees (their code generator recurses)."""
+    old = sys.getrecursionlimit()
+    if old < limit:
+        sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        if old < limit:
+            sys.setrecursionlimit(old)
+
+
+def _failed_span(path: str, module: str, kind: str, message: str, span: Span) -> ModuleFacts:
+    return ModuleFacts(path=path, module=module, imports={}, classes=(),
+                       failure=ParseFailure(kind, message, span))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`TypeError: message [file.py:123]`, naming the innermost frame of the linter's own code."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    for frame in reversed(frames):
+        if "sqlmodel_cascade_lint" in frame.filename.replace("\\", "/"):
+            where = f" [{PurePath(frame.filename).name}:{frame.lineno}]"
+            break
+    else:
+        if frames:
+            where = f" [{PurePath(frames[-1].filename).name}:{frames[-1].lineno}]"
+    text = str(exc)
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
+
+
+# Top-level statements the extractor reads: everything else is a plain statement (an
+# assignment, an expression) that it skips. Only large ones are blanked out, so that a later
+# reader of module-level constants still sees the small ones.
+_READ_STATEMENTS = tuple(getattr(ast, name) for name in (
+    "Import", "ImportFrom", "ClassDef", "FunctionDef", "AsyncFunctionDef", "If", "Try", "TryStar",
+    "With", "AsyncWith", "For", "AsyncFor", "While",
+) if hasattr(ast, name))
+_BULK_BYTES = 1000
+# A statement that mentions one of these is never blanked, however large: the extractor (or a
+# later one) may read it, e.g. `link = Table("hero_team", metadata, Column(...), ...)`.
+_KEEP_MARKERS = (b"Table", b"Column", b"Relationship", b"relationship", b"Field", b"ForeignKey",
+                 b"SQLModel", b"__tablename__")
+
+
+def _bulk_statements(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> List[ast.stmt]:
+    """The top-level statements to blank out: `also`, and plain ones (assignments, expressions)
+    of at least `_BULK_BYTES` that mention no marker. Small ones are kept for readers of
+    module-level constants."""
+    out = [stmt for stmt in tree.body if stmt in also]
+    lines: Optional[List[bytes]] = None
+    for stmt in tree.body:
+        if isinstance(stmt, _READ_STATEMENTS) or stmt in also:
+            continue
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        if end == stmt.lineno and (getattr(stmt, "end_col_offset", None) or 0) < _BULK_BYTES // 4:
+            continue  # short one-liner: no need to look at its bytes
+        if lines is None:
+            lines = data.splitlines(keepends=True)
+        text = b"".join(lines[stmt.lineno - 1:end])
+        if len(text) >= _BULK_BYTES and not any(marker in text for marker in _KEEP_MARKERS):
+            out.append(stmt)
+    return out
+
+
+def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> bytes:
+    """`data` with large top-level plain statements replaced by empty lines.
+
+    Generated modules hold megabytes of data literals that libcst would parse at about 1 MB/s
+    (and pathological nesting in them could crash it). Lines are kept, empty, with their line
+    endings, so every position in the rest of the file is unchanged. A line shared with a
+    statement that is kept (`x = [...]; import y`) keeps the whole statement.
+    """
+    bulk = _bulk_statements(data, tree, also)
+    if not bulk:
+        return data
+    blanked = {id(stmt) for stmt in bulk}
+    kept_lines = set()
+    for stmt in tree.body:
+        if id(stmt) not in blanked:
+            kept_lines.update(range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1))
+    blank = set()
+    for stmt in bulk:
+        lines = range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1)
+        if not kept_lines.intersection(lines):
+            blank.update(lines)
+    if not blank:
+        return data
+    out = []
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        if number in blank:
+            stripped = line.rstrip(b"\r\n")
+            ending = line[len(stripped):]
+            out.append((b"\xef\xbb\xbf" if number == 1 and line.startswith(b"\xef\xbb\xbf") else b"") + ending)
+        else:
+            out.append(line)
+    return b"".join(out)
+
+
+_LENIENT_RETRIES = 5
+
+
+def _parse_leniently(data: bytes, tree: ast.Module) -> cst.Module:
+    """libcst's tree of `data` without bulk; top-level plain statements libcst rejects although
+    Python accepts them (`(x): int = 1`) are blanked out too, so the rest is still checked.
+
+    Raises the `ParserSyntaxError` when the error is elsewhere (in a class, an import).
+    """
+    also: List[ast.stmt] = []
+    for _ in range(_LENIENT_RETRIES):
+        try:
+            return cst.parse_module(without_bulk(data, tree, also))
+        except cst.ParserSyntaxError as exc:
+            line, _column = _libcst_position(exc)
+            culprit = next((stmt for stmt in tree.body
+                            if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno)), None)
+            if culprit is None or isinstance(culprit, _READ_STATEMENTS) or culprit in also:
+                raise
+            also.append(culprit)
+    return cst.parse_module(without_bulk(data, tree, also))

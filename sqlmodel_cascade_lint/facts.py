@@ -290,7 +290,7 @@ class Import:
 class ParseFailure:
     """Why a file gave no facts: a syntax error, an undecodable file, an unreadable file."""
 
-    kind: str  # "syntax", "decode", "read", "recursion"
+    kind: str  # "syntax", "decode", "read", "recursion", "parser" (libcst only), "internal" (a bug)
     message: str
     span: Span
 

@@ -33,6 +33,7 @@ from sqlmodel_cascade_lint import prefilter
 from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
 from sqlmodel_cascade_lint.discovery import module_name
 from sqlmodel_cascade_lint.facts import Import, ModuleFacts, ParseFailure, Span
+from sqlmodel_cascade_lint.reading import NOT_A_FILE, Skip, describe_missing, describe_mode, read_source
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -59,6 +60,7 @@ class _File:
     facts: Optional[ModuleFacts] = None
     packed: Optional[bytes] = None  # the cached, pickled facts, while they are not unpickled
     failure: Optional[ModuleFacts] = None  # cannot be read
+    skip: Optional[str] = None  # not a file to check (a FIFO, a device, a broken link, gone)
 
 
 class _ModuleNames:
@@ -160,25 +162,27 @@ def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[bytes]:
 
 
 def _read(item: _File) -> bool:
-    """Read the file's bytes; on failure record why and return False."""
-    try:
-        if item.path.is_dir():
-            item.failure = _unreadable(item.shown, item.module, "is a directory, not a file")
-            return False
-        with open(item.path, "rb") as handle:
-            item.data = handle.read()
-        return True
-    except OSError as exc:
-        item.failure = _unreadable(item.shown, item.module, f"cannot be read: {exc.strerror or exc}")
+    """Read the file's bytes (never blocking); otherwise record why and return False."""
+    data = read_source(item.path)
+    if isinstance(data, Skip):
+        item.skip = str(data)
         return False
+    if isinstance(data, OSError):
+        item.failure = _unreadable(item.shown, item.module, f"cannot be read: {data.strerror or data}")
+        return False
+    item.data = data
+    return True
 
 
 def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Path, str]], root: Path, *,
                cache: Optional[FactsCache] = None, jobs: Optional[int] = None,
                progress: Optional[ProgressCallback] = None, stdin: Optional[Tuple[str, bytes]] = None,
-               complete: bool = True) -> Tuple[Dict[str, ModuleFacts], Dict[str, bytes]]:
+               complete: bool = True, skipped: Optional[List[Tuple[str, str]]] = None,
+               ) -> Tuple[Dict[str, ModuleFacts], Dict[str, bytes]]:
     """Facts by shown path (requested files first, in order, then standard input, then the
-    project's files), and the bytes of the requested files that were read. `stdin` is
+    project's files), and the bytes of the requested files that were read. Requested paths
+    that are not files to check (FIFOs, devices, broken links, files gone) are appended to
+    `skipped` as `(shown path, reason)` and have no facts. `stdin` is
     `(shown path, bytes)`; it is never cached. `complete` says that `project` is the whole
     project, so cache entries of files not in it may be dropped."""
     files: List[_File] = []
@@ -207,13 +211,13 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
         try:
             st = os.stat(item.path)
         except OSError as exc:
-            item.failure = _unreadable(item.shown, item.module, f"cannot be read: {exc.strerror or exc}")
-            continue
-        if stat_module.S_ISDIR(st.st_mode):
-            item.failure = _unreadable(item.shown, item.module, "is a directory, not a file")
+            if exc.errno in NOT_A_FILE:
+                item.skip = describe_missing(item.path, exc)
+            else:
+                item.failure = _unreadable(item.shown, item.module, f"cannot be read: {exc.strerror or exc}")
             continue
         if not stat_module.S_ISREG(st.st_mode):
-            item.failure = _unreadable(item.shown, item.module, "is not a regular file")
+            item.skip = describe_mode(st.st_mode)
             continue
         item.size, item.mtime_ns = st.st_size, st.st_mtime_ns
         entry = cache.lookup_stat(item.key, item.size, item.mtime_ns) if cache is not None else None
@@ -235,7 +239,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             item.data = None  # most files are never parsed: do not hold their bytes
 
     # 2. which files the index needs
-    readable = [f for f in files if f.failure is None]
+    readable = [f for f in files if f.failure is None and f.skip is None]
     # A file being checked that the index does not need is not parsed either, unless it
     # mentions SQLModel: it has no model to check.
     seeds = frozenset(f.shown for f in readable if f.forced and (f.marked or not f.key))
@@ -247,12 +251,12 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             item.facts = FactsCache.unpack(item.packed)
             if item.facts is None:
                 item.packed = None
-    todo = [f for f in files if f.failure is None and f.shown in wanted and f.facts is None]
+    todo = [f for f in files if f.failure is None and f.skip is None and f.shown in wanted and f.facts is None]
     for item in todo:
         if item.data is None and _read(item):
             assert item.data is not None
             item.digest = digest(item.data)
-    todo = [f for f in todo if f.failure is None]
+    todo = [f for f in todo if f.failure is None and f.skip is None]
     _parse(todo, jobs, progress)
 
     # 4. remember, and answer
@@ -270,6 +274,10 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
     facts: Dict[str, ModuleFacts] = {}
     sources: Dict[str, bytes] = {}
     for item in files:
+        if item.skip is not None:
+            if item.forced and skipped is not None:
+                skipped.append((item.shown, item.skip))
+            continue
         if item.failure is not None:
             if item.forced:
                 facts[item.shown] = item.failure

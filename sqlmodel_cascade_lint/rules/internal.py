@@ -19,10 +19,18 @@ def syntax_error(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
     a field named with a keyword (`class: str`) or an unclosed parenthesis.
 
     ## When it breaks
-    Import: Python raises `SyntaxError` when the module is imported. The linter reports the
-    position of the first error its parser (libcst) found; a few valid but unusual constructs,
-    such as a parenthesised annotated target `(x): int = 1`, are rejected by libcst and not by
-    Python, which the message then says.
+    Import: Python raises `SyntaxError` when the module is imported. The linter asks the running
+    Python's own parser (`ast.parse`, which never runs the code) first, so the message and the
+    position are the ones Python gives; code that needs a newer Python than the one running the
+    linter is reported too. Python 2 code, unclosed brackets, bad indentation, a field named
+    with a keyword (`class: str`), NUL bytes and expressions nested too deeply for Python are
+    all syntax errors.
+
+    Two messages say "cannot check" instead, and are not mistakes in your code: a few valid
+    but unusual constructs, such as a parenthesised annotated target `(x): int = 1`, are
+    rejected by libcst (the parser the linter uses) although Python accepts them; and
+    expressions nested more than 500 levels deep are not handed to libcst, whose native parser
+    would crash. Such files are not checked; nothing else is affected.
 
     ## Example
     ```python
@@ -43,12 +51,12 @@ def syntax_error(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
     ```
     """
     failure = module.failure
-    if failure is None or failure.kind not in ("syntax", "recursion"):
+    if failure is None or failure.kind not in ("syntax", "recursion", "parser"):
         return
-    if failure.kind == "recursion":
+    if failure.kind in ("recursion", "parser"):
         yield ctx.report(failure.span, f"cannot check `{module.path}`: {failure.message}")
         return
-    yield ctx.report(failure.span, f"syntax error: {failure.message}")
+    yield ctx.report(failure.span, f"syntax error: {failure.message}; the module cannot be imported")
 
 
 @rule("SCL002", Severity.ERROR)
@@ -56,8 +64,10 @@ def internal_error(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
     """Checks for failures of the linter itself while checking a file.
 
     ## Why is this bad?
-    A rule crashed on this file, so the file was not fully checked. The other rules and files
-    were still checked. The run exits with code 2 so that CI notices.
+    A rule crashed on this file (or reading the file's facts did), so the file was not fully
+    checked. The message names the rule's code, the file, the exception and where in the
+    linter it was raised. The other rules and files were still checked. The run exits with
+    code 2 so that CI notices, and this finding is reported whatever `--select` says.
 
     ## When it breaks
     Never at run time of your code: this is a bug in sqlmodel-cascade-lint. Report it with the
@@ -82,10 +92,18 @@ def unreadable_file(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
 
     ## Why is this bad?
     A source file that cannot be decoded (bytes that are not valid in its declared encoding, an
-    unknown `coding:` cookie) cannot be imported, and the linter cannot check it.
+    unknown `coding:` cookie) cannot be imported, and the linter cannot check it. A file that
+    exists but cannot be read (no permission, an I/O error) is reported here too, so that a
+    file is never silently left unchecked.
+
+    Things that are not files are not findings: a FIFO, a socket or device, a broken or looping
+    symbolic link, or a file deleted while the scan runs is skipped with a one-line
+    `warning: skipped PATH: REASON` on standard error, and does not change the exit code. A
+    folder named `x.py` is a folder: the files in it are checked.
 
     ## When it breaks
-    Import: Python raises `SyntaxError` (or `UnicodeDecodeError`) when the module is imported.
+    Import: Python raises `SyntaxError` (or `UnicodeDecodeError`) when the module is imported,
+    `PermissionError` or `OSError` when it cannot be read.
 
     ## Example
     ```python
@@ -103,9 +121,9 @@ def unreadable_file(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
     if failure is None or failure.kind not in ("decode", "read"):
         return
     if failure.kind == "read":
-        yield ctx.report(failure.span, f"`{module.path}` {failure.message}")
+        yield ctx.report(failure.span, f"`{module.path}` {failure.message}; the file was not checked")
     else:
-        yield ctx.report(failure.span, failure.message)
+        yield ctx.report(failure.span, f"{failure.message}; the module cannot be imported")
 
 
 @rule("SCL004", Severity.WARNING, default=False, fixable=True)
