@@ -153,7 +153,7 @@ def _hostile_tree(folder: Path) -> Dict[str, Optional[str]]:
         "deep_dict.py": (m + b"x = " + b"{1: " * 3000 + b"1" + b"}" * 3000 + b"\n", "SCL001"),
         "deep_concat.py": (m + b"x = (" + b" ".join([b'"a"'] * 3000) + b")\n" + CLEAN_MODELS[len(m):], None),
         "deep_fstring.py": (m + b'x = f"{' * 300 + b"1" + b'}"' * 300 + b"\n", "SCL001"),
-        "deep_indent.py": (b"".join(b" " * i + b"if x:\n" for i in range(150)) + b" " * 150 + b"pass\n", "SCL001"),
+        "deep_indent.py": (m + b"".join(b" " * i + b"if x:\n" for i in range(150)) + b" " * 150 + b"pass\n", "SCL001"),
         "paren_annotation.py": (m + b"(x): int = 1\n" + CLEAN_MODELS[len(m):], None),
         "paren_annotation_in_class.py": (m + b"class A:\n    (x): int = 1\n", "SCL001"),
         "with space.py": (BAD_MODELS, "SCL101"),

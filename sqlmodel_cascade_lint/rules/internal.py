@@ -49,6 +49,11 @@ def syntax_error(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
     class Team(SQLModel, table=True):
         id: int | None = Field(default=None, primary_key=True)
     ```
+
+    ## Known problems
+    A checked file that does not mention SQLModel and that no model of the project depends on
+    is not parsed (that keeps scans of large repositories fast), so its syntax errors are left
+    to the tools that check every file, such as ruff.
     """
     failure = module.failure
     if failure is None or failure.kind not in ("syntax", "recursion", "parser"):
@@ -108,14 +113,19 @@ def unreadable_file(module: ModuleFacts, ctx: Context) -> Iterator[Diagnostic]:
     ## Example
     ```python
     # -*- coding: no-such-codec -*-
-    x = 1
+    from sqlmodel import SQLModel
     ```
 
     ## Use instead
     ```python
     # -*- coding: utf-8 -*-
-    x = 1
+    from sqlmodel import SQLModel
     ```
+
+    ## Known problems
+    A checked file that does not mention SQLModel and that no model of the project depends on
+    is not parsed at all (that keeps scans of large repositories fast), so its syntax and
+    encoding errors are left to the tools that check every file, such as ruff.
     """
     failure = module.failure
     if failure is None or failure.kind not in ("decode", "read"):
