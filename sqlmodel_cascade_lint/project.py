@@ -199,6 +199,14 @@ class Project:
         found = self.mapped_named(target)
         if len(found) == 1:
             return found[0]
+        if len(found) > 1:
+            # Several models of that name: SQLModel's registry holds only those imported in the
+            # same process. When exactly one of them runs together with the relationship's own
+            # module, that is the one (independent scripts that reuse class names).
+            owner_module = self.modules[rel.path].module
+            together = [c for c in found if run_together(self, owner_module, c.module)]
+            if len(together) == 1:
+                return together[0]
         return UNRESOLVED
 
     def owner_of(self, decl: Any) -> ClassDecl:

@@ -311,9 +311,12 @@ def _compute_conflicts(project: Project, rel: RelationshipDecl) -> List[Relation
             if other is not rel and all(other is not c for c in candidates):
                 candidates.append(other)
     out: List[RelationshipDecl] = []
+    ends = {id(project.owner_of(rel)), id(project.target_class(rel))}
     for other in candidates:
         if not _links_known(project, other):
             continue
+        if not {id(project.owner_of(other)), id(project.target_class(other))} & ends:
+            continue  # joins other classes of the same table names (independent scripts)
         theirs = _overlaps(other)
         if theirs is UNKNOWN or other.attr in mine or rel.attr in theirs:
             continue

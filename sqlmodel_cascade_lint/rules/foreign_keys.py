@@ -791,9 +791,9 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     A foreign key in a plain `Column` assigned to a `ClassVar` is not seen, so such a model may be
     reported by mistake.
     When one of the tables has a broken foreign key (empty, without a dot, naming an unknown
-    table), SCL301 or SCL303 reports that key instead; a many-to-many whose partner has
-    `link_model` while this side has none is SCL433's finding. A `back_populates` pair is reported once,
-    on the side declared first.
+    table), SCL301 or SCL303 reports that key instead. A many-to-many whose partner has
+    `link_model` while this side has none is reported on the side without it. A `back_populates`
+    pair is reported once, on the side declared first.
     """
     project = ctx.project
     if not _no_path(project, rel):
@@ -806,9 +806,14 @@ def no_foreign_key_path(rel: RelationshipDecl, ctx: Context) -> Iterator[Diagnos
     related = []
     hint = ""
     if partner is not UNRESOLVED:
-        if partner.param("link_model") is not None or "secondary" in partner.sa_kwargs:
-            return  # link_model on one side only: SCL433 reports it
-        if _no_path(project, partner):
+        link = partner.param("link_model")
+        if link is not None or "secondary" in partner.sa_kwargs:
+            # link_model on one side only: this side has no join path of its own
+            shown = f"link_model={link.value.source}" if link is not None else "a `secondary` table"
+            hint = f" (`{partner.symbol}` has `{shown}`; add it here too)" if link is not None else (
+                f" (`{partner.symbol}` joins through {shown}; give this side the same)")
+            related.append((partner.path, partner.span, f"`{partner.symbol}` is declared here"))
+        elif _no_path(project, partner):
             if (partner.path, partner.span.line) < (rel.path, rel.span.line):
                 return
             related.append((partner.path, partner.span, f"`{partner.symbol}` is declared here"))
