@@ -16,7 +16,6 @@ from sqlmodel_cascade_lint import suppressions
 from sqlmodel_cascade_lint.cache import FactsCache, cache_dir_for
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
 from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root
-from sqlmodel_cascade_lint.extract import describe_exception
 from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, Span
 from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts
 from sqlmodel_cascade_lint.reading import Skip, read_source  # noqa: F401 - re-exported
@@ -145,6 +144,8 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
     try:
         project = Project(facts.values())
     except Exception as exc:  # noqa: BLE001 - a bug in the index: say so for every file, exit 2
+        from sqlmodel_cascade_lint.extract import describe_exception  # imports libcst: only on failure
+
         message = f"internal error while indexing the project: {describe_exception(exc)}"
         diagnostics = [_internal_error_at(shown, Span(1, 1, 1, 2), message)
                        for shown in sorted(requested_shown) if shown in facts]
@@ -276,11 +277,16 @@ def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> L
         out.append(_internal_error_at(module.path, module.failure.span,
                                       f"internal error while reading `{module.path}`: {module.failure.message}"))
         return out
+    by_subject: Dict[type, List[object]] = {}
     for rule in rules:
         if module.failure is not None and rule.subject is not ModuleFacts:
             continue
+        if rule.subject is not ModuleFacts and not module.classes:
+            continue  # nothing for class, field or relationship rules to look at
         try:
-            subjects = list(subjects_of(project, module, rule))
+            subjects = by_subject.get(rule.subject)
+            if subjects is None:
+                subjects = by_subject[rule.subject] = list(subjects_of(project, module, rule))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
             out.append(_internal_error(rule, module, module, exc))
             continue
@@ -299,6 +305,8 @@ def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> L
 
 
 def _internal_error(rule: Rule, module: ModuleFacts, subject: object, exc: Exception) -> Diagnostic:
+    from sqlmodel_cascade_lint.extract import describe_exception  # imports libcst: only on failure
+
     span = getattr(subject, "span", None)
     if not isinstance(span, Span):
         span = Span(1, 1, 1, 2)

@@ -79,6 +79,8 @@ class Project:
         self._bases: Dict[int, Tuple[Any, ...]] = {}
         self._is_model: Dict[int, Any] = {}
         self._tablename: Dict[int, Any] = {}
+        self._mro: Dict[int, Tuple[List[ClassDecl], bool]] = {}
+        self._owners: Optional[Dict[int, ClassDecl]] = None
         self._tables: Optional[Dict[str, List[ClassDecl]]] = None
 
     # ------------------------------------------------------------------ classes
@@ -127,6 +129,13 @@ class Project:
 
     def mro(self, cls: ClassDecl) -> Tuple[List[ClassDecl], bool]:
         """The project classes `cls` inherits from (itself first) and whether all were found."""
+        key = id(cls)
+        found = self._mro.get(key)
+        if found is None:
+            found = self._mro[key] = self._compute_mro(cls)
+        return list(found[0]), found[1]
+
+    def _compute_mro(self, cls: ClassDecl) -> Tuple[List[ClassDecl], bool]:
         seen: List[ClassDecl] = []
         complete = not cls.unknown_bases
         stack = [cls]
@@ -210,12 +219,16 @@ class Project:
         return UNRESOLVED
 
     def owner_of(self, decl: Any) -> ClassDecl:
-        for cls in self.modules[decl.path].classes:
-            if cls.name == decl.owner and (
-                any(r is decl for r in cls.relationships) or any(f is decl for f in cls.fields)
-            ):
-                return cls
-        raise KeyError(decl.owner)
+        """The class whose body declares this field or relationship."""
+        if self._owners is None:
+            self._owners = {}
+            for cls in self.classes:
+                for member in (*cls.relationships, *cls.fields):
+                    self._owners[id(member)] = cls
+        found = self._owners.get(id(decl))
+        if found is None:
+            raise KeyError(decl.owner)
+        return found
 
     # ------------------------------------------------------------------ tables and columns
 
