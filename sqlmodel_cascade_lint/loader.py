@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from sqlmodel_cascade_lint import prefilter
 from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
@@ -138,20 +138,53 @@ def _unreadable(path: str, module: str, message: str) -> ModuleFacts:
                        failure=ParseFailure("read", message, Span(1, 1, 1, 1)))
 
 
-def _stub(shown: str, module: str, scanned: Optional[prefilter.Scan] = None) -> ModuleFacts:
+class _ScannedImports(Mapping):
+    """The imports of a module the index did not parse, read from its text scan on first use.
+
+    Only the rules that ask which modules run together look at them, so most runs never pay
+    for unpacking the scans of thousands of files.
+    """
+
+    def __init__(self, shown: str, module: str, scan: Optional[prefilter.Scan], packed: bytes) -> None:
+        self._args = (shown, module, scan, packed)
+        self._found: Optional[Dict[str, Import]] = None
+
+    def _imports(self) -> Dict[str, Import]:
+        if self._found is None:
+            shown, module, scanned, packed = self._args
+            if scanned is None and packed:
+                scanned = FactsCache.unpack_scan(packed)
+            found: Dict[str, Import] = {}
+            for raw in (scanned.imports if scanned is not None else ()):
+                name = raw.decode("utf-8", "replace")
+                level = len(name) - len(name.lstrip("."))
+                if level:
+                    package = module.split(".")
+                    if not shown.endswith(("__init__.py", "__init__.pyi")):
+                        package = package[:-1]
+                    package = package[: max(0, len(package) - (level - 1))]
+                    rest = name.lstrip(".")
+                    name = ".".join([p for p in package if p] + ([rest] if rest else []))
+                if name:
+                    found[name] = Import(name, name, False, Span(1, 1, 1, 1))
+            self._found = found
+        return self._found
+
+    def __getitem__(self, key: str) -> Import:
+        return self._imports()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._imports())
+
+    def __len__(self) -> int:
+        return len(self._imports())
+
+
+def _stub(shown: str, module: str, scanned: Optional[prefilter.Scan] = None, packed: bytes = b"") -> ModuleFacts:
     """A module the index did not parse: no classes, and the imports its scan found (they tell
-    which modules run together)."""
-    imports: Dict[str, Import] = {}
-    for raw in (scanned.imports if scanned is not None else ()):
-        name = raw.decode("utf-8", "replace")
-        level = len(name) - len(name.lstrip("."))
-        if level:
-            package = module.split(".") if shown.endswith(("__init__.py", "__init__.pyi")) else module.split(".")[:-1]
-            package = package[: max(0, len(package) - (level - 1))]
-            name = ".".join([p for p in package if p] + ([name.lstrip(".")] if name.lstrip(".") else []))
-        if name:
-            imports[name] = Import(name, name, False, Span(1, 1, 1, 1))
-    return ModuleFacts(path=shown, module=module, imports=imports, classes=())
+    which modules run together), read lazily."""
+    return ModuleFacts(path=shown, module=module, imports=_ScannedImports(shown, module, scanned, packed),
+                       classes=())
 
 
 def _extract_many(items: List[Tuple[str, str, bytes]]) -> List[bytes]:
@@ -287,9 +320,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             if item.forced or item.facts.failure is None:
                 facts[item.shown] = item.facts
         else:
-            if item.scan is None and item.scan_packed is not None:
-                item.scan = FactsCache.unpack_scan(item.scan_packed)
-            facts[item.shown] = _stub(item.shown, item.module, item.scan)
+            facts[item.shown] = _stub(item.shown, item.module, item.scan, item.scan_packed or b"")
         if item.forced and item.data is not None:
             sources[item.shown] = item.data
     return facts, sources
