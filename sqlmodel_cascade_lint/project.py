@@ -262,9 +262,20 @@ class Project:
             c.table_kw is UNKNOWN for c in self.classes
         )
 
-    def table_class(self, table: str) -> Any:
+    def table_class(self, table: str, near: Optional[str] = None) -> Any:
+        """The table model of that table name, or UNRESOLVED.
+
+        With several models of the name, `near` (the dotted name of the module asking) picks
+        the one that runs together with it, as for relationship targets.
+        """
         found = self.tables().get(table, [])
-        return found[0] if len(found) == 1 else UNRESOLVED
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1 and near is not None:
+            together = [c for c in found if run_together(self, near, c.module)]
+            if len(together) == 1:
+                return together[0]
+        return UNRESOLVED
 
     def columns(self, cls: ClassDecl) -> Tuple[Dict[str, FieldDecl], bool]:
         """Columns of a table model, inherited ones included, and whether the list is complete."""

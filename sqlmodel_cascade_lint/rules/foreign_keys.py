@@ -247,7 +247,7 @@ def foreign_key_unknown_table(decl: FieldDecl, ctx: Context) -> Iterator[Diagnos
     message += f" ({why}; {hint})" if why else f" ({hint})"
     message += "; " + _fk_phase(pairs, "NoForeignKeysError", "NoReferencedTableError")
     fix = None
-    target = project.table_class(suggestion) if suggestion in project.tables() else UNRESOLVED
+    target = project.table_class(suggestion, near=project.modules[decl.path].module) if suggestion in project.tables() else UNRESOLVED
     if why and target is not UNRESOLVED:  # a name derived from the class, not a guess
         columns = _column_names(project, target)
         if columns is not UNKNOWN and column in columns:
@@ -313,7 +313,7 @@ def foreign_key_unknown_column(decl: FieldDecl, ctx: Context) -> Iterator[Diagno
         return
     table, column = parts
     project = ctx.project
-    target = project.table_class(table)
+    target = project.table_class(table, near=project.modules[decl.path].module)
     if target is UNRESOLVED or table not in project.tables():
         return
     columns = _column_names(project, target)
@@ -417,7 +417,7 @@ def malformed_foreign_key(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]
     if "." in value:
         return
     names, complete = known_table_names(project)
-    target = project.table_class(value) if value in project.tables() else UNRESOLVED
+    target = project.table_class(value, near=project.modules[decl.path].module) if value in project.tables() else UNRESOLVED
     if target is not UNRESOLVED:
         columns = _column_names(project, target)
         if columns is UNKNOWN or decl.name in columns:
@@ -431,7 +431,7 @@ def malformed_foreign_key(decl: FieldDecl, ctx: Context) -> Iterator[Diagnostic]
         candidate = _table_candidate(project, value, names)
         if candidate is not None:
             table = candidate[0]
-            target = project.table_class(table) if table in project.tables() else UNRESOLVED
+            target = project.table_class(table, near=project.modules[decl.path].module) if table in project.tables() else UNRESOLVED
         pairs = _failing_relationships(project, owners, table, no_path_only=True) if candidate else []
         errors = ("NoForeignKeysError", "NoReferencedTableError")
     else:
@@ -472,13 +472,13 @@ def _foreign_key_empty(decl: FieldDecl, arg: Arg, owners: List[ClassDecl],
     pairs: List[Tuple[ClassDecl, RelationshipDecl]] = []
     if candidate is not None:
         pairs = _failing_relationships(project, owners, candidate[0], no_path_only=True)
-        target = project.table_class(candidate[0])
+        target = project.table_class(candidate[0], near=project.modules[decl.path].module)
         pk = _primary_key(project, target) if target is not UNRESOLVED else None
         if pk is not None:
             suggestion = f"{candidate[0]}.{pk}"
     elif decl.name.endswith("_id"):
         table = decl.name[:-3]
-        target = project.table_class(table) if table in project.tables() else UNRESOLVED
+        target = project.table_class(table, near=project.modules[decl.path].module) if table in project.tables() else UNRESOLVED
         if target is not UNRESOLVED:
             pk = _primary_key(project, target)
             if pk is not None:
@@ -900,7 +900,7 @@ def ambiguous_foreign_keys(rel: RelationshipDecl, ctx: Context) -> Iterator[Diag
         return
     keys = list(paths[0]) + list(paths[1])
     for fk in keys:  # a key to a missing column fails first (SCL302)
-        referenced = project.table_class(fk.table)
+        referenced = project.table_class(fk.table, near=project.modules[rel.path].module)
         columns = _column_names(project, referenced) if referenced is not UNRESOLVED else UNKNOWN
         if columns is UNKNOWN or fk.column not in columns:
             return
