@@ -185,3 +185,17 @@ def module_name(path: Path, root: Path) -> str:
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
+
+
+def is_package_file(path: str) -> bool:
+    """Whether `path` (as shown, posix style) is a package's `__init__` module."""
+    return path.rsplit("/", 1)[-1] in ("__init__.py", "__init__.pyi")
+
+
+def absolute_import(module: str, path: str, level: int, name: str) -> str:
+    """The absolute dotted name of `from {'.' * level}{name} import ...` in `module` (at `path`)."""
+    if not level:
+        return name
+    package = module.split(".") if is_package_file(path) else module.split(".")[:-1]
+    package = package[: max(0, len(package) - (level - 1))]
+    return ".".join([p for p in package if p] + ([name] if name else []))

@@ -28,6 +28,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
 
+from sqlmodel_cascade_lint.discovery import absolute_import
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
     Annotation,
@@ -111,11 +112,6 @@ def _failed(path: str, module: str, kind: str, message: str, line: int, column: 
         classes=(),
         failure=ParseFailure(kind, message, Span(line, column, line, column + 1)),
     )
-
-
-def is_package_file(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return name in ("__init__.py", "__init__.pyi")
 
 
 class _CodegenPositions:
@@ -643,12 +639,7 @@ class _Extractor:
         base = dotted_name(node.module) if node.module is not None else ""
         if base is None:
             return
-        level = len(node.relative)
-        if level:
-            package = self.module.split(".") if is_package_file(self.path) else self.module.split(".")[:-1]
-            if level > 1:
-                package = package[: len(package) - (level - 1)] if level - 1 <= len(package) else []
-            base = ".".join([p for p in package if p] + ([base] if base else []))
+        base = absolute_import(self.module, self.path, len(node.relative), base)
         if base == "__future__":
             for alias in node.names if not isinstance(node.names, cst.ImportStar) else ():
                 if isinstance(alias.name, cst.Name) and alias.name.value == "annotations":

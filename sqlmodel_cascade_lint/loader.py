@@ -31,7 +31,7 @@ from typing import Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional,
 
 from sqlmodel_cascade_lint import prefilter
 from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
-from sqlmodel_cascade_lint.discovery import module_name
+from sqlmodel_cascade_lint.discovery import absolute_import, module_name
 from sqlmodel_cascade_lint.facts import Import, ModuleFacts, ParseFailure, Span
 from sqlmodel_cascade_lint.reading import NOT_A_FILE, Skip, describe_missing, describe_mode, read_source
 
@@ -156,15 +156,9 @@ class _ScannedImports(Mapping):
                 scanned = FactsCache.unpack_scan(packed)
             found: Dict[str, Import] = {}
             for raw in (scanned.imports if scanned is not None else ()):
-                name = raw.decode("utf-8", "replace")
-                level = len(name) - len(name.lstrip("."))
-                if level:
-                    package = module.split(".")
-                    if not shown.endswith(("__init__.py", "__init__.pyi")):
-                        package = package[:-1]
-                    package = package[: max(0, len(package) - (level - 1))]
-                    rest = name.lstrip(".")
-                    name = ".".join([p for p in package if p] + ([rest] if rest else []))
+                text = raw.decode("utf-8", "replace")
+                rest = text.lstrip(".")
+                name = absolute_import(module, shown, len(text) - len(rest), rest)
                 if name:
                     found[name] = Import(name, name, False, Span(1, 1, 1, 1))
             self._found = found
