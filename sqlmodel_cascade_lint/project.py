@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
@@ -481,7 +481,7 @@ def memoized(project: Project, key: str, compute: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- foreign-key helpers
-# Results are cached in the project's `__dict__`: the index lives as long as one lint run.
+# Project-wide indexes are built once per lint run with `memoized`.
 
 
 def known_table_names(project: Project) -> Tuple[Set[str], bool]:
@@ -491,9 +491,10 @@ def known_table_names(project: Project) -> Tuple[Set[str], bool]:
     declarative classes, mixins) and plain `Table("name", metadata, ...)` calls. Incomplete when a
     table model's name is unknown, a `__tablename__` is not a literal, or a `Table()` name is not.
     """
-    cached = project.__dict__.get("_known_table_names")
-    if cached is not None:
-        return cached
+    return memoized(project, "known_table_names", _known_table_names)
+
+
+def _known_table_names(project: Project) -> Tuple[Set[str], bool]:
     names: Set[str] = set(project.tables())
     complete = project.all_table_names_known()
     for cls in project.classes:
@@ -510,43 +511,44 @@ def known_table_names(project: Project) -> Tuple[Set[str], bool]:
                 names.add(name)
             else:
                 complete = False
-    result = (names, complete)
-    project.__dict__["_known_table_names"] = result
-    return result
+    return names, complete
 
 
 def tables_with_column(project: Project, decl: FieldDecl) -> List[ClassDecl]:
     """The table models that get `decl` as a column: its own class, or the tables inheriting it."""
-    index = project.__dict__.get("_tables_with_column")
-    if index is None:
-        index = {}
-        for cls in project.table_classes():
-            columns, _ = project.columns(cls)
-            for column in columns.values():
-                index.setdefault(id(column), []).append(cls)
-        project.__dict__["_tables_with_column"] = index
-    return list(index.get(id(decl), []))
+    return list(memoized(project, "tables_with_column", _tables_by_column).get(id(decl), []))
+
+
+def _tables_by_column(project: Project) -> Dict[int, List[ClassDecl]]:
+    index: Dict[int, List[ClassDecl]] = {}
+    for cls in project.table_classes():
+        columns, _ = project.columns(cls)
+        for column in columns.values():
+            index.setdefault(id(column), []).append(cls)
+    return index
 
 
 def relationships_between(project: Project, first: str, second: str
                           ) -> List[Tuple[ClassDecl, RelationshipDecl]]:
     """Relationships (not many-to-many) between the tables `first` and `second`, either way."""
-    index = project.__dict__.get("_relationship_index")
-    if index is None:
-        index = {}
-        for cls, rel in project.relationships():
-            if project.is_table(cls) is not True:
-                continue
-            if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs or not rel.sa_kwargs_known:
-                continue
-            target = project.target_class(rel)
-            if target is UNRESOLVED:
-                continue
-            own, other = project.tablename(cls), project.tablename(target)
-            if isinstance(own, str) and isinstance(other, str):
-                index.setdefault(frozenset((own, other)), []).append((cls, rel))
-        project.__dict__["_relationship_index"] = index
+    index = memoized(project, "relationships_between", _relationships_by_tables)
     return list(index.get(frozenset((first, second)), []))
+
+
+def _relationships_by_tables(project: Project) -> Dict[FrozenSet[str], List[Tuple[ClassDecl, RelationshipDecl]]]:
+    index: Dict[FrozenSet[str], List[Tuple[ClassDecl, RelationshipDecl]]] = {}
+    for cls, rel in project.relationships():
+        if project.is_table(cls) is not True:
+            continue
+        if "link_model" in rel.kwargs or "secondary" in rel.sa_kwargs or not rel.sa_kwargs_known:
+            continue
+        target = project.target_class(rel)
+        if target is UNRESOLVED:
+            continue
+        own, other = project.tablename(cls), project.tablename(target)
+        if isinstance(own, str) and isinstance(other, str):
+            index.setdefault(frozenset((own, other)), []).append((cls, rel))
+    return index
 
 
 def _import_edges(project: Project) -> Dict[str, Set[str]]:
@@ -554,9 +556,10 @@ def _import_edges(project: Project) -> Dict[str, Set[str]]:
 
     Importing `a.b.c` runs `a`, `a.b` and `a.b.c`; and a module runs its parent packages first.
     """
-    cached = project.__dict__.get("_importers")
-    if cached is not None:
-        return cached
+    return memoized(project, "import_edges", _build_import_edges)
+
+
+def _build_import_edges(project: Project) -> Dict[str, Set[str]]:
     importers: Dict[str, Set[str]] = {}
 
     def targets(qualified: str) -> List[str]:
@@ -574,7 +577,6 @@ def _import_edges(project: Project) -> Dict[str, Set[str]]:
             for target in targets(qualified):
                 if target != module.module:
                     importers.setdefault(target, set()).add(module.module)
-    project.__dict__["_importers"] = importers
     return importers
 
 

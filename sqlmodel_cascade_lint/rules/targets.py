@@ -22,7 +22,7 @@ from sqlmodel_cascade_lint.facts import (
     ModuleFacts,
     RelationshipDecl,
 )
-from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of
+from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of, memoized
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 
 _BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple"})
@@ -30,17 +30,6 @@ _CONFIGURE = "SQLAlchemy raises `InvalidRequestError` at the first query (mapper
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _memo(project: Project, key: str, compute: Callable[[Project], Any]) -> Any:
-    """`compute(project)`, computed once per lint run and kept on the project under `key`.
-
-    Uses the same per-project store as `project.memoized` on main.
-    """
-    memo: Dict[str, Any] = project.__dict__.setdefault("_memo", {})
-    if key not in memo:
-        memo[key] = compute(project)
-    return memo[key]
 
 
 def _uses_annotation(rel: RelationshipDecl) -> bool:
@@ -461,7 +450,7 @@ def duplicate_model_class_name(cls: ClassDecl, ctx: Context) -> Iterator[Diagnos
             and project.is_table(owner) is True]
     if not refs:
         return
-    closures = _memo(project, "targets.import_contexts", _contexts)
+    closures = memoized(project, "targets.import_contexts", _contexts)
     for owner, rel in refs:
         module = project.module_of(owner)
         loaded = _loaded_with(project, closures, module, cls.name)
