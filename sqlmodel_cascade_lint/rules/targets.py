@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Fix, Severity
 from sqlmodel_cascade_lint.facts import (
