@@ -277,6 +277,8 @@ def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> L
         out.append(_internal_error_at(module.path, module.failure.span,
                                       f"internal error while reading `{module.path}`: {module.failure.message}"))
         return out
+    if not module.classes:  # most modules of a project: only module rules have anything to look at
+        rules = [r for r in rules if r.subject is ModuleFacts]
     by_subject: Dict[type, List[object]] = {}
     for rule in rules:
         if module.failure is not None and rule.subject is not ModuleFacts:
