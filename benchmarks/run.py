@@ -8,7 +8,8 @@ with 5%, 2,000 with 100%; `--quick` uses 200 / 2,000 / 200) it measures, in sepa
 the median wall time of `--runs` runs and the peak memory (largest resident set of the process
 and its children, from `resource.getrusage(RUSAGE_CHILDREN)` in a wrapper process):
 
-- this tool cold (empty cache), warm (nothing changed), after one model file changed, and with
+- this tool cold (empty cache), warm (nothing changed), after one model file changed (a comment
+  appended: its facts stay the same; and a line inserted at its top: its facts change), and with
   one model file given on the command line as pre-commit does (warm cache);
 - `ruff check --no-cache` with its default rules and with `--select E9,F63,F7`;
 - fixit (`fixit lint`), when a fixit is installed (`--fixit PATH`, default /work/fixit-venv/bin/fixit),
@@ -104,8 +105,15 @@ def summary(samples: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def touch_model(corpus: Path, model: Path, counter: int) -> None:
+    """An edit that moves no model line (a comment appended): the file's facts stay the same."""
     with open(model, "a", encoding="utf-8") as handle:
         handle.write(f"\n# benchmark edit {counter}\n")
+
+
+def shift_model(corpus: Path, model: Path, counter: int) -> None:
+    """An edit that changes the file's facts: a comment line inserted at the top moves every
+    line below it, so every position the index holds for that file changes."""
+    model.write_text(f"# benchmark edit {counter}\n" + model.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, work: Path) -> Dict[str, Any]:
@@ -149,6 +157,8 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
         measure(tool + ["."], tree, env)  # build the cache the warm rows use
     timed("warm", tool + ["."], before=lambda i: None)
     timed("one model file changed", tool + ["."], before=lambda i: touch_model(tree, models[i % len(models)], i))
+    timed("one model file changed, lines moved", tool + ["."],
+          before=lambda i: shift_model(tree, models[(i + 7) % len(models)], i))
     one = models[len(models) // 2].relative_to(tree).as_posix()
     measure(tool + ["."], tree, env)  # warm the cache after the edits
     timed("pre-commit (1 file, warm)", tool + [one])
@@ -182,7 +192,8 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
     return results
 
 
-ROWS = ["cold", "cold --no-cache", "warm", "one model file changed", "pre-commit (1 file, warm)", "cold, --jobs 1",
+ROWS = ["cold", "cold --no-cache", "warm", "one model file changed", "one model file changed, lines moved",
+        "pre-commit (1 file, warm)", "cold, --jobs 1",
         "ruff (default rules)", "ruff --select E9,F63,F7", "fixit", "floor: read all files",
         "floor: read + parse models (2 proc)"]
 

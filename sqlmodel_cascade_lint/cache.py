@@ -50,7 +50,7 @@ from sqlmodel_cascade_lint.prefilter import Scan
 CACHE_DIR_NAME = ".sqlmodel_cascade_lint_cache"
 ENV_CACHE_DIR = "SQLMODEL_CASCADE_LINT_CACHE_DIR"
 _FORMAT = 2
-_RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
+RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 
 
 class Entry(NamedTuple):
@@ -104,6 +104,8 @@ _SAFE = {
                                     "ParseFailure", "ModuleFacts"},
     "sqlmodel_cascade_lint.prefilter": {"Scan"},
     "sqlmodel_cascade_lint.cache": {"Entry", "Closure"},
+    # the findings `runcache.py` keeps
+    "sqlmodel_cascade_lint.diagnostics": {"Diagnostic", "Related", "Fix", "Edit", "Severity"},
 }
 
 
@@ -124,7 +126,7 @@ for _cls in (NameRef, Span, Value, Arg, Annotation, FieldDecl, RelationshipDecl,
     copyreg.pickle(_cls, _reducer(_cls))
 
 
-class _Unpickler(pickle.Unpickler):
+class Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if name in _SAFE.get(module, ()):
             return super().find_class(module, name)
@@ -155,7 +157,7 @@ class FactsCache:
     def load(self) -> None:
         try:
             with open(self.path, "rb") as handle:
-                payload = _Unpickler(io.BytesIO(handle.read())).load()
+                payload = Unpickler(io.BytesIO(handle.read())).load()
         except Exception:  # noqa: BLE001 - whatever is wrong with the file, start afresh
             return
         if (not isinstance(payload, dict) or payload.get("format") != _FORMAT
@@ -179,7 +181,7 @@ class FactsCache:
     @staticmethod
     def unpack_scan(packed: bytes) -> Optional[Scan]:
         try:
-            found = _Unpickler(io.BytesIO(packed)).load()
+            found = Unpickler(io.BytesIO(packed)).load()
         except Exception:  # noqa: BLE001 - a damaged entry is a missing entry
             return None
         return found if isinstance(found, Scan) else None
@@ -189,7 +191,7 @@ class FactsCache:
         entry = self.entries.get(key)
         if entry is None or entry.size != size or entry.mtime_ns != mtime_ns:
             return None
-        if mtime_ns >= self.written_ns - _RACY_NS:
+        if mtime_ns >= self.written_ns - RACY_NS:
             return None  # changed too close to the last save: the time stamp cannot vouch for it
         return entry
 
@@ -203,7 +205,7 @@ class FactsCache:
     def unpack(packed: bytes) -> Optional[ModuleFacts]:
         """The facts pickled in `packed`, or None when they cannot be read back."""
         try:
-            facts = _Unpickler(io.BytesIO(packed)).load()
+            facts = Unpickler(io.BytesIO(packed)).load()
         except Exception:  # noqa: BLE001 - a damaged entry is a missing entry
             return None
         return facts if isinstance(facts, ModuleFacts) else None

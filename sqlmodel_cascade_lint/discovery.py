@@ -98,22 +98,25 @@ def walk(folder: Path, root: Path, *, respect_gitignore: bool = True,
 
     Entries with a source suffix that are not regular files (FIFOs, sockets, broken or looping
     links) are returned too: reading them says why they are skipped. Folders that cannot be
-    listed are appended to `skipped` with the reason.
+    listed are appended to `skipped` with the reason. Paths are plain strings until the end
+    (a `Path` a file cost more than the rest of the walk).
     """
     ignores = _Ignores(root, respect_gitignore)
-    out: List[Path] = []
-    stack = [folder]
+    out: List[str] = []
+    stack = [os.fspath(folder)]
     while stack:
         current = stack.pop()
         try:
             with os.scandir(current) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
+                entries = list(scan)
         except OSError as exc:
             if skipped is not None:
-                skipped.append((current, f"cannot list the folder: {exc.strerror or exc}"))
+                skipped.append((Path(current), f"cannot list the folder: {exc.strerror or exc}"))
             continue
+        # the .gitignore files above this folder, looked up once for all its files
+        ignoring = ignores.enabled and ignores._any_spec(Path(os.path.abspath(current)))
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
@@ -123,20 +126,22 @@ def walk(folder: Path, root: Path, *, respect_gitignore: bool = True,
             except OSError:  # a symbolic link loop
                 is_file = False
             if not is_dir and not is_file:
-                is_file = entry.name.endswith(SOURCE_SUFFIXES)  # not a file: reading it says why
-            if excluded is not None and _matches(excluded, path, root, is_dir):
+                is_file = name.endswith(SOURCE_SUFFIXES)  # not a file: reading it says why
+            if not is_dir and not (is_file and name.endswith(SOURCE_SUFFIXES)):
+                continue
+            if excluded is not None and _matches(excluded, Path(entry.path), root, is_dir):
                 continue
             if is_dir:
-                if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(path):
+                if name in SKIP_DIRS or name.endswith(".egg-info") or _is_virtualenv(Path(entry.path)):
                     continue
-                if ignores.ignored(path, True):
+                if ignoring and ignores.ignored(Path(entry.path), True):
                     continue
-                stack.append(path)
-            elif is_file and entry.name.endswith(SOURCE_SUFFIXES):
-                if ignores.ignored(path, False):
+                stack.append(entry.path)
+            else:
+                if ignoring and ignores.ignored(Path(entry.path), False):
                     continue
-                out.append(path)
-    return sorted(out)
+                out.append(entry.path)
+    return [Path(p) for p in sorted(out)]
 
 
 def _matches(spec: pathspec.PathSpec, path: Path, root: Path, is_dir: bool) -> bool:
@@ -155,7 +160,8 @@ def collect(paths: Iterable[Path], root: Path, *, respect_gitignore: bool = True
     """(files to check, inputs that are neither files nor folders). A named file is always kept."""
     files: List[Path] = []
     missing: List[Path] = []
-    for path in paths:
+    paths_list = list(paths)
+    for path in paths_list:
         if path.is_dir():
             files.extend(walk(path, root, respect_gitignore=respect_gitignore, excluded=excluded,
                               skipped=skipped))
@@ -163,6 +169,8 @@ def collect(paths: Iterable[Path], root: Path, *, respect_gitignore: bool = True
             files.append(path)
         else:
             missing.append(path)
+    if len(paths_list) == 1 and not missing:
+        return files, missing  # one input: `walk` returns each file once, sorted
     seen = set()
     unique = []
     for f in sorted(files, key=lambda p: p.as_posix()):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat as stat_module
+import time
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,14 +15,17 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tup
 import pathspec
 
 from sqlmodel_cascade_lint import suppressions
+from sqlmodel_cascade_lint import prefilter
 from sqlmodel_cascade_lint.cache import FactsCache, cache_dir_for
+from sqlmodel_cascade_lint.cache import digest as cache_digest
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
-from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root
+from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root, module_name
 from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, Span
-from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts
+from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts, scan_key, stub_facts
 from sqlmodel_cascade_lint.reading import Skip, read_source  # noqa: F401 - re-exported
 from sqlmodel_cascade_lint.project import Project
 from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
+from sqlmodel_cascade_lint.runcache import FileState, Record, RunCache, changed_files, new_record, settings_key
 
 INTERNAL_ERROR = "SCL002"
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -74,11 +79,21 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def display_path(path: Path) -> str:
-    """`path` relative to the working folder when it lies below it, else absolute."""
+def _absolute(path: Path, cwd: str) -> str:
+    """`os.path.abspath(path)` for a known working folder (which `abspath` asks the system for,
+    every call)."""
+    text = os.fspath(path)
+    if text.startswith("/"):
+        return os.path.normpath(text)
+    return os.path.normpath(f"{cwd}/{text}") if cwd != "/" else os.path.abspath(text)
+
+
+def display_path(path: Path, cwd: Optional[str] = None) -> str:
+    """`path` relative to the working folder (`cwd`, else asked for) when it lies below it,
+    else absolute."""
     if os.sep == "/":  # the common case in plain strings: pathlib costs ~100 us a file
-        text = os.path.abspath(path)
-        cwd = os.getcwd()
+        cwd = cwd or os.getcwd()
+        text = _absolute(path, cwd)
         if not text.startswith("//") and not cwd.startswith("//") and cwd != "/":
             if text == cwd:
                 return "."
@@ -124,16 +139,31 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
         project_files, _ = collect(project_paths, root, respect_gitignore=options.respect_gitignore,
                                    excluded=excluded)
 
-    requested_shown = {display_path(p): p for p in requested}
+    cwd = os.getcwd()
+    requested_pairs = [(p, display_path(p, cwd)) for p in requested]
+    requested_shown = {shown: p for p, shown in requested_pairs}
     skipped: List[Tuple[str, str]] = [(display_path(p), why) for p, why in unlisted]
+    active_codes = {r.code for r in active}
+    runs = None
+    if options.cache and stdin is None:
+        runs = RunCache(cache_dir_for(root, options.cache_dir), root, _settings(options, active_codes, base))
+        answer = _from_last_run(runs, requested, project_files, requested_shown, options, base, active_codes)
+        if answer is not None:
+            diagnostics = [d for shown in sorted(requested_shown) for d in answer.get(shown, ())]
+            diagnostics.sort(key=Diagnostic.sort_key)
+            return LintResult(diagnostics=diagnostics, files=sorted(requested_shown), root=root,
+                              sources=_sources({d.path for d in diagnostics}, {}, requested_shown),
+                              skipped=sorted(skipped))
     cache = None
     if options.cache:
         cache = FactsCache(cache_dir_for(root, options.cache_dir), root)
         cache.load()
+    states: Dict[str, FileState] = {}
     facts, sources = load_facts(
-        [(p, display_path(p)) for p in requested], [(p, display_path(p)) for p in project_files], root,
+        requested_pairs, requested_pairs if project_files is requested else [(p, display_path(p, cwd)) for p in project_files],
+        root,
         cache=cache, jobs=options.jobs, progress=options.progress, stdin=stdin,
-        complete=project_paths is None, skipped=skipped,
+        complete=project_paths is None, skipped=skipped, states=states,
     )
     if stdin is not None:
         shown, data = stdin
@@ -142,7 +172,9 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
 
     diagnostics: List[Diagnostic] = []
     try:
-        project = Project(facts.values())
+        # in path order, not request order: what a file reports must not depend on which files
+        # were named (the run record answers for one file from a run over all)
+        project = Project([facts[shown] for shown in sorted(facts)])
     except Exception as exc:  # noqa: BLE001 - a bug in the index: say so for every file, exit 2
         from sqlmodel_cascade_lint.extract import describe_exception  # imports libcst: only on failure
 
@@ -153,14 +185,94 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
         for shown in sorted(requested_shown):
             if shown in facts:
                 diagnostics.extend(run_rules(project, facts[shown], active))
-    diagnostics = _after_rules(diagnostics, options, base, facts, sources, sorted(requested_shown),
-                               {r.code for r in active})
-    diagnostics.sort(key=Diagnostic.sort_key)
+    raw = diagnostics
+    diagnostics = _dedupe(sorted(_after_rules(raw, options, base, facts, sources, sorted(requested_shown),
+                                              active_codes), key=Diagnostic.sort_key))
     skipped_paths = {path for path, _ in skipped}
-    return LintResult(diagnostics=_dedupe(diagnostics),
-                      files=sorted(p for p in requested_shown if p not in skipped_paths), root=root,
+    checked = sorted(p for p in requested_shown if p not in skipped_paths)
+    if runs is not None and not skipped and states:
+        runs.save(new_record(states, {os.path.abspath(p): shown for shown, p in requested_shown.items()},
+                             frozenset(checked), _by_path(raw), _by_path(diagnostics)))
+    return LintResult(diagnostics=diagnostics, files=checked, root=root,
                       sources=_sources({d.path for d in diagnostics}, sources, requested_shown),
                       skipped=sorted(skipped))
+
+
+def _by_path(diagnostics: Iterable[Diagnostic]) -> Dict[str, List[Diagnostic]]:
+    out: Dict[str, List[Diagnostic]] = {}
+    for d in diagnostics:
+        out.setdefault(d.path, []).append(d)
+    return out
+
+
+def _settings(options: Options, active: Set[str], base: Path) -> str:
+    """Everything besides the files that decides what a run reports, for `runcache.py`."""
+    return settings_key(active=sorted(active), respect_gitignore=options.respect_gitignore,
+                        exclude=options.exclude, force_exclude=options.force_exclude,
+                        per_file_ignores=sorted((p, sorted(c)) for p, c in options.per_file_ignores),
+                        base=str(base), noqa=options.noqa, cwd=os.getcwd())
+
+
+# More changed files than this and the full run is about as quick as checking each one.
+_MAX_CHANGED = 16
+
+
+def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Sequence[Path],
+                   requested_shown: Dict[str, Path], options: Options, base: Path,
+                   active: Set[str]) -> Optional[Dict[str, Tuple[Diagnostic, ...]]]:
+    """The findings by shown path that the last run recorded, when they still hold (see
+    `runcache.py`); None otherwise."""
+    record = runs.load()
+    if record is None or not set(requested_shown) <= record.checked:
+        return None
+    current: Dict[str, Tuple[int, int]] = {}
+    where: Dict[str, Path] = {}
+    cwd = os.getcwd()
+    for path in requested if project_files is requested else list(requested) + list(project_files):
+        key = _absolute(path, cwd)
+        if key in current:
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not stat_module.S_ISREG(st.st_mode):
+            return None  # a FIFO, a device: the full run says why it is skipped
+        current[key] = (st.st_size, st.st_mtime_ns)
+        where[key] = path
+    changed = changed_files(record, current)
+    if changed is None or len(changed) > _MAX_CHANGED:
+        return None
+    files = dict(record.files)
+    final = dict(record.final)
+    for key in changed:
+        old = files[key]
+        data = read_source(where[key])
+        if not isinstance(data, bytes):
+            return None
+        content = cache_digest(data)
+        if content != old[2]:
+            found = prefilter.scan(data)
+            if scan_key(found) != old[3]:
+                return None  # which files the index needs may have changed
+            shown = record.shown.get(key) or display_path(where[key])
+            module = module_name(where[key], Path(runs.root))
+            if old[4]:
+                from sqlmodel_cascade_lint.extract import extract  # imports libcst: only here
+
+                facts = extract(shown, module, data)
+                if cache_digest(FactsCache.pack(facts)) != old[4]:
+                    return None  # the facts changed: so may the findings of any file
+            else:
+                facts = stub_facts(shown, module)  # not parsed, then or now: its scan is the same
+            if shown in record.checked:  # its `# noqa` comments may have changed
+                final[shown] = tuple(_after_rules(list(record.raw.get(shown, ())), options, base,
+                                                  {shown: facts}, {shown: data}, [shown], active))
+        files[key] = (current[key][0], current[key][1], content, old[3], old[4])
+    if changed:
+        runs.save(Record(time.time_ns(), files, record.shown, record.checked, record.raw,
+                         {k: v for k, v in final.items() if v}))
+    return final
 
 
 def _sources(paths: Set[str], read: Dict[str, bytes], requested: Dict[str, Path]) -> Dict[str, bytes]:

@@ -34,6 +34,7 @@ from sqlmodel_cascade_lint.cache import Closure, Entry, FactsCache, digest
 from sqlmodel_cascade_lint.discovery import absolute_import, module_name
 from sqlmodel_cascade_lint.facts import Import, ModuleFacts, ParseFailure, Span
 from sqlmodel_cascade_lint.reading import NOT_A_FILE, Skip, describe_missing, describe_mode, read_source
+from sqlmodel_cascade_lint.runcache import FileState
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -94,8 +95,15 @@ class _ModuleNames:
 def _set_scan(item: _File, found: prefilter.Scan) -> None:
     item.scan = found
     item.scan_packed = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
-    item.scan_key = hashlib.sha256(item.scan_packed).digest()[:16]
+    item.scan_key = scan_key(found)
     item.marked = found.marked
+
+
+def scan_key(found: prefilter.Scan) -> bytes:
+    """A hash of a scan that is the same in every process (a pickled frozenset of bytes is not:
+    its order follows the per-process string hash)."""
+    canonical = tuple(tuple(sorted(v)) if isinstance(v, frozenset) else v for v in found)
+    return hashlib.sha256(repr(canonical).encode("ascii", "backslashreplace")).digest()[:16]
 
 
 def _needed(readable: List[_File], seeds: FrozenSet[str], cache: Optional[FactsCache]) -> Set[str]:
@@ -174,7 +182,7 @@ class _ScannedImports(Mapping):
         return len(self._imports())
 
 
-def _stub(shown: str, module: str, scanned: Optional[prefilter.Scan] = None, packed: bytes = b"") -> ModuleFacts:
+def stub_facts(shown: str, module: str, scanned: Optional[prefilter.Scan] = None, packed: bytes = b"") -> ModuleFacts:
     """A module the index did not parse: no classes, and the imports its scan found (they tell
     which modules run together), read lazily."""
     return ModuleFacts(path=shown, module=module, imports=_ScannedImports(shown, module, scanned, packed),
@@ -205,13 +213,16 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
                cache: Optional[FactsCache] = None, jobs: Optional[int] = None,
                progress: Optional[ProgressCallback] = None, stdin: Optional[Tuple[str, bytes]] = None,
                complete: bool = True, skipped: Optional[List[Tuple[str, str]]] = None,
+               states: Optional[Dict[str, FileState]] = None,
                ) -> Tuple[Dict[str, ModuleFacts], Dict[str, bytes]]:
     """Facts by shown path (requested files first, in order, then standard input, then the
     project's files), and the bytes of the requested files that were read. Requested paths
     that are not files to check (FIFOs, devices, broken links, files gone) are appended to
     `skipped` as `(shown path, reason)` and have no facts. `stdin` is
     `(shown path, bytes)`; it is never cached. `complete` says that `project` is the whole
-    project, so cache entries of files not in it may be dropped."""
+    project, so cache entries of files not in it may be dropped. With a cache, `states` gets
+    the state of every file that was read or found in the cache, by absolute path, for
+    `runcache.py`."""
     files: List[_File] = []
     seen: Set[str] = set()
     if stdin is not None:
@@ -297,6 +308,12 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
         if complete:
             cache.prune({f.key for f in files if f.key})
         cache.save()
+        if states is not None:
+            for item in files:
+                if item.failure is None and item.skip is None and item.size >= 0 and item.key:
+                    used = item.packed if item.shown in wanted and item.packed is not None else b""
+                    states[item.key] = (item.size, item.mtime_ns, item.digest, item.scan_key,
+                                        digest(used) if used else b"")
 
     facts: Dict[str, ModuleFacts] = {}
     sources: Dict[str, bytes] = {}
@@ -314,7 +331,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             if item.forced or item.facts.failure is None:
                 facts[item.shown] = item.facts
         else:
-            facts[item.shown] = _stub(item.shown, item.module, item.scan, item.scan_packed or b"")
+            facts[item.shown] = stub_facts(item.shown, item.module, item.scan, item.scan_packed or b"")
         if item.forced and item.data is not None:
             sources[item.shown] = item.data
     return facts, sources

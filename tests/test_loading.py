@@ -186,7 +186,7 @@ def test_every_fact_type_pickles() -> None:
     for name, case in CASES.items():
         facts = extract(f"{name}.py", "m", case)
         assert repr(pickle.loads(pickle.dumps(facts))) == repr(facts)
-        loaded = cache_module._Unpickler(__import__("io").BytesIO(pickle.dumps(facts))).load()
+        loaded = cache_module.Unpickler(__import__("io").BytesIO(pickle.dumps(facts))).load()
         assert repr(loaded) == repr(facts)
     assert pickle.loads(pickle.dumps(UNKNOWN)) is UNKNOWN
     assert data
@@ -261,7 +261,7 @@ def test_stat_fast_path_and_racy_files(tmp_path: Path) -> None:
     assert entry.facts is not None and isinstance(store.unpack(entry.facts), ModuleFacts)
     # written just now: the time stamps cannot vouch for the files yet
     assert store.lookup_stat(key, entry.size, entry.mtime_ns) is None
-    store.written_ns = entry.mtime_ns + 10 * cache_module._RACY_NS
+    store.written_ns = entry.mtime_ns + 10 * cache_module.RACY_NS
     assert store.lookup_stat(key, entry.size, entry.mtime_ns) is entry
     assert store.lookup_stat(key, entry.size + 1, entry.mtime_ns) is None
 
@@ -298,7 +298,7 @@ def test_unchanged_scans_reuse_the_prefilter_answer(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(prefilter, "needed", lambda scans, seeds: calls.append(1) or original(scans, seeds))
     store = cache_module.FactsCache(root / cache_module.CACHE_DIR_NAME, root)
     store.load()
-    store.written_ns += 10 * cache_module._RACY_NS  # let the time stamps vouch for the files
+    store.written_ns += 10 * cache_module.RACY_NS  # let the time stamps vouch for the files
     store.dirty = True
     store.save()
     assert _check_cached(root) == first and not calls

@@ -1,0 +1,154 @@
+"""The findings of the last run, reused while the files and settings they came from are the same.
+
+The facts cache (`cache.py`) spares the parse; this one spares everything after it: loading
+the facts of every model module, building the project index and running the rules, which on a
+large project take seconds. One record per project root, tool build and settings, in the
+cache folder, holds:
+
+- the state of every file the run saw (absolute path -> size, modification time, content hash,
+  hash of its text scan, hash of its pickled facts or `b""` when it was not parsed);
+- the files whose rules ran (`checked`), with their findings before (`raw`) and after (`final`)
+  `# noqa` comments and per-file ignores were applied.
+
+`engine.lint` answers from the record when every file has the state recorded (a file whose
+size or time stamp moved but whose content hash did not counts as unchanged), or when the only
+changed files have the same text scan and the same facts as before: then the project index is
+the same, so every other file's findings are too, and only the changed files' suppressions are
+applied again (an edit to a comment, a function body or a docstring that moves no model line).
+Anything else (a file added, removed or unreadable, changed facts, more than a few changed
+files) is a miss: the full run, which writes a new record.
+
+The record is a plain pickle read with the facts cache's restricted unpickler, written
+atomically like the facts cache; a missing, damaged or foreign record is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
+
+from sqlmodel_cascade_lint import __version__
+from sqlmodel_cascade_lint.cache import CACHE_DIR_NAME, RACY_NS, Unpickler
+from sqlmodel_cascade_lint.diagnostics import Diagnostic
+
+_FORMAT = 1
+
+# (size, modification time in ns, content hash, scan hash, facts hash or b"")
+FileState = Tuple[int, int, bytes, bytes, bytes]
+
+
+class Record(NamedTuple):
+    written_ns: int
+    files: Dict[str, FileState]  # by absolute path
+    shown: Dict[str, str]  # absolute path -> path as shown
+    checked: FrozenSet[str]  # shown paths whose rules ran
+    raw: Dict[str, Tuple[Diagnostic, ...]]  # shown path -> findings before suppressions
+    final: Dict[str, Tuple[Diagnostic, ...]]  # shown path -> findings as reported
+
+
+def tool_fingerprint() -> str:
+    """The tool's version and the source of every module of the package: any change to a rule
+    changes what a run finds."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{_FORMAT}|{__version__}".encode())
+    for path in sorted(here.rglob("*.py")):
+        try:
+            h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+        except OSError:
+            h.update(path.name.encode())
+    return h.hexdigest()[:20]
+
+
+class RunCache:
+    def __init__(self, folder: Path, root: Path, settings: str) -> None:
+        """`settings` describes everything besides the files that decides what a run reports
+        (selected rules, suppression settings, excludes, the working folder paths are shown
+        relative to)."""
+        self.folder = folder
+        self.root = os.path.abspath(root)
+        key = hashlib.sha256(f"{self.root}\0{settings}\0{tool_fingerprint()}".encode(
+            "utf-8", "surrogateescape")).hexdigest()[:20]
+        root_key = hashlib.sha256(self.root.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        self.prefix = f"run-{root_key}-"
+        self.path = folder / f"{self.prefix}{key}.pickle"
+        self.key = key
+
+    def load(self) -> Optional[Record]:
+        try:
+            with open(self.path, "rb") as handle:
+                payload = Unpickler(io.BytesIO(handle.read())).load()
+        except Exception:  # noqa: BLE001 - whatever is wrong with the file, it is a miss
+            return None
+        if (not isinstance(payload, dict) or payload.get("format") != _FORMAT
+                or payload.get("key") != self.key or payload.get("root") != self.root):
+            return None
+        try:
+            record = Record(*payload["record"])
+        except (KeyError, TypeError):
+            return None
+        if not (isinstance(record.written_ns, int) and isinstance(record.files, dict)
+                and isinstance(record.shown, dict) and isinstance(record.checked, frozenset)
+                and isinstance(record.raw, dict) and isinstance(record.final, dict)):
+            return None
+        for findings in list(record.raw.values()) + list(record.final.values()):
+            if not isinstance(findings, tuple) or not all(isinstance(d, Diagnostic) for d in findings):
+                return None
+        return record
+
+    def save(self, record: Record) -> None:
+        try:
+            created = not self.folder.exists()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if (created or self.folder.name == CACHE_DIR_NAME) and not ignore.exists():
+                ignore.write_text("# written by sqlmodel-cascade-lint\n*\n", encoding="utf-8")
+            payload = {"format": _FORMAT, "key": self.key, "root": self.root, "record": tuple(record)}
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.path)
+            except BaseException:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
+                raise
+            for old in self.folder.glob(f"{self.prefix}*.pickle"):
+                if old != self.path:  # one record per root: other settings' records are stale
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass
+        except (OSError, pickle.PicklingError, RecursionError):
+            pass  # a record that cannot be written is only a slower next run
+
+
+def changed_files(record: Record, current: Dict[str, Tuple[int, int]]) -> Optional[List[str]]:
+    """The absolute paths whose size or time stamp differ from the record (or are too close to
+    its writing to vouch for the content); None when the set of files is not the same."""
+    if current.keys() != record.files.keys():
+        return None
+    racy = record.written_ns - RACY_NS
+    out = []
+    for key, (size, mtime_ns) in current.items():
+        state = record.files[key]
+        if state[0] != size or state[1] != mtime_ns or mtime_ns >= racy:
+            out.append(key)
+    return out
+
+
+def new_record(files: Dict[str, FileState], shown: Dict[str, str], checked: FrozenSet[str],
+               raw: Dict[str, List[Diagnostic]], final: Dict[str, List[Diagnostic]]) -> Record:
+    return Record(time.time_ns(), files, shown, checked,
+                  {k: tuple(v) for k, v in raw.items() if v}, {k: tuple(v) for k, v in final.items() if v})
+
+
+def settings_key(**settings: Any) -> str:
+    return repr(sorted(settings.items()))
