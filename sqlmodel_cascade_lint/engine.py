@@ -165,6 +165,7 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
         cache=cache, jobs=options.jobs, progress=options.progress, stdin=stdin,
         complete=project_paths is None, skipped=skipped, states=states,
     )
+    cache = None  # saved: its entries (every file's pickled facts and scan) are not needed again
     if stdin is not None:
         shown, data = stdin
         sources[shown] = data

@@ -282,6 +282,9 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
     # mentions SQLModel: it has no model to check.
     seeds = frozenset(f.shown for f in readable if f.forced and (f.marked or not f.key))
     wanted = _needed(readable, seeds, cache)
+    for item in readable:
+        if item.scan_packed:
+            item.scan = None  # answered: the pickled scan stays (the stubs read imports from it)
 
     # 3. parse what is needed and not cached
     for item in files:
@@ -331,7 +334,9 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             if item.forced or item.facts.failure is None:
                 facts[item.shown] = item.facts
         else:
-            facts[item.shown] = stub_facts(item.shown, item.module, item.scan, item.scan_packed or b"")
+            # the pickled scan is a fifth of the size of the scan: keep that, for the few lookups
+            facts[item.shown] = stub_facts(item.shown, item.module, None if item.scan_packed else item.scan,
+                                           item.scan_packed)
         if item.forced and item.data is not None:
             sources[item.shown] = item.data
     return facts, sources
