@@ -214,7 +214,7 @@ def _settings(options: Options, active: Set[str], base: Path) -> str:
                         base=str(base), noqa=options.noqa, cwd=os.getcwd())
 
 
-# More changed files than this and the full run is about as quick as checking each one.
+# More edited files than this and the full run is about as quick as checking each one.
 _MAX_CHANGED = 16
 
 
@@ -242,10 +242,13 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
         current[key] = (st.st_size, st.st_mtime_ns)
         where[key] = path
     changed = changed_files(record, current)
-    if changed is None or len(changed) > _MAX_CHANGED:
+    if changed is None:
         return None
     files = dict(record.files)
     final = dict(record.final)
+    edited = 0
+    # Time stamps alone say little after a fresh clone or a restored CI cache: every file
+    # moved. Reading and hashing them all is still far cheaper than a full run.
     for key in changed:
         old = files[key]
         data = read_source(where[key])
@@ -253,6 +256,9 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
             return None
         content = cache_digest(data)
         if content != old[2]:
+            edited += 1
+            if edited > _MAX_CHANGED:
+                return None
             found = prefilter.scan(data)
             if scan_key(found) != old[3]:
                 return None  # which files the index needs may have changed

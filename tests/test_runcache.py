@@ -97,6 +97,10 @@ def test_unchanged_project_is_answered_from_the_record(project: Path, monkeypatc
     # a time stamp moved, the content did not
     os.utime(project / "app/hero.py")
     assert runs.check([project]) == first and runs.full == 1
+    # every time stamp moved (a fresh clone, a restored CI cache)
+    for path in project.rglob("*.py"):
+        os.utime(path)
+    assert runs.check([project]) == first and runs.full == 1
     assert first == _fresh([project])
 
 
