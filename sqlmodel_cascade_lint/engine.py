@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -114,6 +115,21 @@ def lint(paths: Sequence[Path], options: Optional[Options] = None, *,
 
     `stdin` is `(shown_path, data)` for source read from standard input.
     """
+    # A run builds millions of small objects (facts, index entries) and frees almost none
+    # before it ends; the cyclic garbage collector would scan them again and again: it took
+    # three quarters of the time to load the facts of 1,000 model modules. Nothing a run
+    # builds needs it (reference counting frees what is dropped).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint(paths, options, project_paths=project_paths, stdin=stdin)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: Optional[Sequence[Path]],
+          stdin: Optional[tuple]) -> LintResult:
     options = options or Options()
     rules = load_rules()
     active = [r for c, r in rules.items() if (r.default_enabled if options.select is None else c in options.select)]
