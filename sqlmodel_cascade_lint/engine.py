@@ -17,7 +17,7 @@ import pathspec
 
 from sqlmodel_cascade_lint import suppressions
 from sqlmodel_cascade_lint import prefilter
-from sqlmodel_cascade_lint.cache import FactsCache, cache_dir_for
+from sqlmodel_cascade_lint.cache import Entry, FactsCache, cache_dir_for
 from sqlmodel_cascade_lint.cache import digest as cache_digest
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
 from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root, module_name
@@ -26,7 +26,16 @@ from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts, scan_key,
 from sqlmodel_cascade_lint.reading import Skip, read_source  # noqa: F401 - re-exported
 from sqlmodel_cascade_lint.project import Project
 from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
-from sqlmodel_cascade_lint.runcache import FileState, Record, RunCache, changed_files, new_record, settings_key
+from sqlmodel_cascade_lint.runcache import (
+    FileState,
+    Record,
+    RunCache,
+    changed_files,
+    line_map,
+    move_findings,
+    new_record,
+    settings_key,
+)
 
 INTERNAL_ERROR = "SCL002"
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -261,8 +270,11 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
     if changed is None:
         return None
     files = dict(record.files)
+    raw = dict(record.raw)
     final = dict(record.final)
     edited = 0
+    facts_cache: Optional[FactsCache] = None
+    moved: List[Tuple[str, Entry]] = []
     # Time stamps alone say little after a fresh clone or a restored CI cache: every file
     # moved. Reading and hashing them all is still far cheaper than a full run.
     for key in changed:
@@ -280,20 +292,46 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
                 return None  # which files the index needs may have changed
             shown = record.shown.get(key) or display_path(where[key])
             module = module_name(where[key], Path(runs.root))
+            facts_digest = old[4]
             if old[4]:
                 from sqlmodel_cascade_lint.extract import extract  # imports libcst: only here
 
                 facts = extract(shown, module, data)
-                if cache_digest(FactsCache.pack(facts)) != old[4]:
-                    return None  # the facts changed: so may the findings of any file
+                packed = FactsCache.pack(facts)
+                facts_digest = cache_digest(packed)
+                if facts_digest != old[4]:
+                    # Did lines only move? The facts cache holds the facts the record saw.
+                    if facts_cache is None:
+                        facts_cache = FactsCache(runs.folder, Path(runs.root))
+                        facts_cache.load()
+                    entry = facts_cache.entries.get(key)
+                    if entry is None or entry.facts is None or cache_digest(entry.facts) != old[4]:
+                        return None
+                    earlier = FactsCache.unpack(entry.facts)
+                    mapping = line_map(earlier, facts) if earlier is not None else None
+                    if mapping is None:
+                        return None  # the facts changed: so may the findings of any file
+                    moved_raw = move_findings(raw, shown, mapping)
+                    moved_final = move_findings(final, shown, mapping)
+                    if moved_raw is None or moved_final is None:
+                        return None
+                    raw, final = moved_raw, moved_final
+                    moved.append((key, entry._replace(size=current[key][0], mtime_ns=current[key][1],
+                                                      digest=content, facts=packed)))
             else:
                 facts = stub_facts(shown, module)  # not parsed, then or now: its scan is the same
             if shown in record.checked:  # its `# noqa` comments may have changed
-                final[shown] = tuple(_after_rules(list(record.raw.get(shown, ())), options, base,
+                final[shown] = tuple(_after_rules(list(raw.get(shown, ())), options, base,
                                                   {shown: facts}, {shown: data}, [shown], active))
-        files[key] = (current[key][0], current[key][1], content, old[3], old[4])
+        else:
+            facts_digest = old[4]
+        files[key] = (current[key][0], current[key][1], content, old[3], facts_digest)
+    if moved and facts_cache is not None:  # so that the next edit finds these facts
+        for key, entry in moved:
+            facts_cache.put(key, entry)
+        facts_cache.save()
     if changed:
-        runs.save(Record(time.time_ns(), files, record.shown, record.checked, record.raw,
+        runs.save(Record(time.time_ns(), files, record.shown, record.checked, raw,
                          {k: v for k, v in final.items() if v}))
     return final
 

@@ -24,6 +24,7 @@ atomically like the facts cache; a missing, damaged or foreign record is a miss,
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -35,7 +36,8 @@ from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from sqlmodel_cascade_lint import __version__
 from sqlmodel_cascade_lint.cache import CACHE_DIR_NAME, RACY_NS, Unpickler
-from sqlmodel_cascade_lint.diagnostics import Diagnostic
+from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Related
+from sqlmodel_cascade_lint.facts import Span
 
 _FORMAT = 1
 
@@ -152,3 +154,86 @@ def new_record(files: Dict[str, FileState], shown: Dict[str, str], checked: Froz
 
 def settings_key(**settings: Any) -> str:
     return repr(sorted(settings.items()))
+
+
+def line_map(old: Any, new: Any) -> Optional[Dict[int, int]]:
+    """How lines moved between two versions of a module's facts (old line -> new line) when
+    the facts differ in nothing but the lines of their positions, and the lines kept their
+    order and columns; otherwise None.
+
+    Rules compare positions only to order things of one file, and never print them, so
+    every finding stays the same under such a map but for the positions it names in that
+    file, which the map moves."""
+    pairs: List[Tuple[Span, Span]] = []
+    if not _same_but_lines(old, new, pairs):
+        return None
+    mapping: Dict[int, int] = {}
+    for a, b in pairs:
+        if a.column != b.column or a.end_column != b.end_column:
+            return None
+        for x, y in ((a.line, b.line), (a.end_line, b.end_line)):
+            if mapping.setdefault(x, y) != y:
+                return None
+    lines = sorted(mapping)
+    if any(mapping[x] >= mapping[y] for x, y in zip(lines, lines[1:])):
+        return None
+    return mapping
+
+
+def _same_but_lines(a: Any, b: Any, pairs: List[Tuple[Span, Span]]) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Span):
+        pairs.append((a, b))
+        return True
+    if dataclasses.is_dataclass(a):
+        return all(_same_but_lines(getattr(a, f.name), getattr(b, f.name), pairs) for f in dataclasses.fields(a))
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(_same_but_lines(x, y, pairs) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return (list(a) == list(b)) and all(_same_but_lines(a[k], b[k], pairs) for k in a)
+    return a == b
+
+
+def move_findings(findings: Dict[str, Tuple[Diagnostic, ...]], path: str,
+                  mapping: Dict[int, int]) -> Optional[Dict[str, Tuple[Diagnostic, ...]]]:
+    """`findings` with every position in `path` moved by `mapping`; None when a position is on
+    a line the map does not know."""
+    out: Dict[str, Tuple[Diagnostic, ...]] = {}
+    for shown, items in findings.items():
+        moved = []
+        for d in items:
+            m = _move_finding(d, path, mapping)
+            if m is None:
+                return None
+            moved.append(m)
+        out[shown] = tuple(moved)
+    return out
+
+
+def _move(span: Span, mapping: Dict[int, int]) -> Optional[Span]:
+    line, end_line = mapping.get(span.line), mapping.get(span.end_line)
+    if line is None or end_line is None:
+        return None
+    return Span(line, span.column, end_line, span.end_column)
+
+
+def _move_finding(d: Diagnostic, path: str, mapping: Dict[int, int]) -> Optional[Diagnostic]:
+    span: Optional[Span] = d.span
+    fix = d.fix
+    if d.path == path:
+        span = _move(d.span, mapping)
+        if fix is not None:
+            edits = [Edit(_move(e.span, mapping), e.content) for e in fix.edits]  # type: ignore[arg-type]
+            if any(e.span is None for e in edits):
+                return None
+            fix = dataclasses.replace(fix, edits=tuple(edits))
+    related = []
+    for r in d.related:
+        where = _move(r.span, mapping) if r.path == path else r.span
+        if where is None:
+            return None
+        related.append(Related(r.path, where, r.message))
+    if span is None:
+        return None
+    return dataclasses.replace(d, span=span, related=tuple(related), fix=fix)

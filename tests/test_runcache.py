@@ -209,3 +209,41 @@ def test_settings_key_covers_what_changes_output() -> None:
     }
     assert len(keys) == 7
     assert runcache.tool_fingerprint() == runcache.tool_fingerprint()
+
+
+def test_lines_moved_in_one_file_move_the_findings(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _Runs(monkeypatch)
+    hero = project / "app/hero.py"
+    hero.write_text(hero.read_text().replace("\"heroes\"", "\"heros\""))  # SCL201, noted at Team.heroes
+    first = runs.check([project])
+    assert "SCL201" in first and "SCL101" in first and runs.full == 1
+    team = project / "app/team.py"
+    text = team.read_text()
+    edits = [
+        "# a comment line on top\n" + text,  # every line moves
+        "\n\n# a comment line on top\n" + text,  # again, from the moved version
+        ("# a comment line on top\n" + text).replace("class Team", "# before the class\nclass Team"),
+        ("# a comment line on top\n" + text).replace(  # inside the multi-line call
+            "        back_populates=", "        # the other side\n        back_populates="),
+    ]
+    for number, edited in enumerate(edits):
+        team.write_text(edited)
+        assert runs.check([project]) == _fresh([project]), number
+        assert runs.full == 1, number
+        assert runs.check([project / "app/hero.py"]) == _fresh([project / "app/hero.py"]), number
+    # a moved line that also changed is a full run
+    team.write_text(edits[-1].replace("delete_orphan", "delete-orphan"))
+    assert runs.check([project]) == _fresh([project]) and runs.full == 2
+
+
+def test_line_map() -> None:
+    from sqlmodel_cascade_lint.extract import extract
+
+    before = "from sqlmodel import SQLModel, Field\n\n\nclass A(SQLModel, table=True):\n    id: int = Field(primary_key=True)\n"
+    old = extract("a.py", "a", before.encode())
+    assert runcache.line_map(old, extract("a.py", "a", ("#\n" + before).encode())) == {1: 2, 4: 5, 5: 6}
+    # a column moved, a name changed, lines swapped order: not a move
+    assert runcache.line_map(old, extract("a.py", "a", before.replace("    id", "     id").replace(
+        "    id", "\tid").encode())) is None
+    assert runcache.line_map(old, extract("a.py", "a", before.replace("A(", "B(").encode())) is None
+    assert runcache.line_map(old, old) == {1: 1, 4: 4, 5: 5}
