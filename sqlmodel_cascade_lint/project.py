@@ -84,6 +84,7 @@ class Project:
         self._tables: Optional[Dict[str, List[ClassDecl]]] = None
         # Derived values that rules ask for again and again, computed once per class,
         # relationship or name. Keys are `id()`s of facts the project holds.
+        self._is_table: Dict[int, Any] = {}
         self._mapped: Dict[str, List[ClassDecl]] = {}
         self._targets: Dict[int, Any] = {}
         self._columns: Dict[int, Tuple[Dict[str, FieldDecl], bool]] = {}
@@ -191,12 +192,12 @@ class Project:
         return result
 
     def is_table(self, cls: ClassDecl) -> Any:
-        kw = cls.table_kw
-        if kw is True:
-            return True
-        if kw is UNKNOWN:
-            return UNKNOWN
-        return False
+        key = id(cls)
+        found = self._is_table.get(key)
+        if found is None:
+            kw = cls.table_kw
+            found = self._is_table[key] = True if kw is True else UNKNOWN if kw is UNKNOWN else False
+        return found
 
     def table_classes(self) -> List[ClassDecl]:
         return [c for c in self.classes if self.is_table(c) is True]
