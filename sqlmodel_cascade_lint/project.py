@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
@@ -42,6 +42,7 @@ class _Unresolved:
 
 UNRESOLVED = _Unresolved()
 _SQLMODEL = "<SQLModel>"
+_MISSING = object()
 
 
 class Direction(enum.Enum):
@@ -527,6 +528,23 @@ def memoized(project: Project, key: str, compute: Any) -> Any:
     if key not in memo:
         memo[key] = compute(project)
     return memo[key]
+
+
+def memoized_per(project: Project, key: str, subject: Any, compute: Callable[[Project, Any], Any]) -> Any:
+    """`compute(project, subject)`, computed once per project and subject.
+
+    For what rules derive from one class or relationship and ask again, from several rules or
+    for several subjects. `subject` must be a fact the project holds: it is keyed by `id()`.
+    """
+    cache: Dict[int, Any] = memoized(project, key, _new_cache)
+    found = cache.get(id(subject), _MISSING)
+    if found is _MISSING:
+        found = cache[id(subject)] = compute(project, subject)
+    return found
+
+
+def _new_cache(project: Project) -> Dict[int, Any]:
+    return {}
 
 
 # ---------------------------------------------------------------------- foreign-key helpers
