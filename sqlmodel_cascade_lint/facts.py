@@ -89,7 +89,13 @@ class Value:
 
     def literal(self) -> Any:
         """The plain Python value with nested `Value`s unwrapped, or `UNKNOWN`."""
-        return _unwrap(self.value)
+        value = self.value
+        if type(value) in _SCALARS:  # most values: nothing to unwrap
+            return value
+        return _unwrap(value)
+
+
+_SCALARS = frozenset({str, bytes, int, float, bool, type(None)})
 
 
 def _unwrap(value: Any) -> Any:

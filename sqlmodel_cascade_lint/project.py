@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
@@ -42,6 +42,7 @@ class _Unresolved:
 
 UNRESOLVED = _Unresolved()
 _SQLMODEL = "<SQLModel>"
+_MISSING = object()
 
 
 class Direction(enum.Enum):
@@ -82,6 +83,15 @@ class Project:
         self._mro: Dict[int, Tuple[List[ClassDecl], bool]] = {}
         self._owners: Optional[Dict[int, ClassDecl]] = None
         self._tables: Optional[Dict[str, List[ClassDecl]]] = None
+        # Derived values that rules ask for again and again, computed once per class,
+        # relationship or name. Keys are `id()`s of facts the project holds.
+        self._is_table: Dict[int, Any] = {}
+        self._mapped: Dict[str, List[ClassDecl]] = {}
+        self._targets: Dict[int, Any] = {}
+        self._columns: Dict[int, Tuple[Dict[str, FieldDecl], bool]] = {}
+        self._foreign_keys: Dict[int, Tuple[List[ForeignKeyRef], bool]] = {}
+        self._fk_paths: Dict[Tuple[int, int], Any] = {}
+        self._directions: Dict[int, Any] = {}
 
     # ------------------------------------------------------------------ classes
 
@@ -183,12 +193,12 @@ class Project:
         return result
 
     def is_table(self, cls: ClassDecl) -> Any:
-        kw = cls.table_kw
-        if kw is True:
-            return True
-        if kw is UNKNOWN:
-            return UNKNOWN
-        return False
+        key = id(cls)
+        found = self._is_table.get(key)
+        if found is None:
+            kw = cls.table_kw
+            found = self._is_table[key] = True if kw is True else UNKNOWN if kw is UNKNOWN else False
+        return found
 
     def table_classes(self) -> List[ClassDecl]:
         return [c for c in self.classes if self.is_table(c) is True]
@@ -198,10 +208,20 @@ class Project:
 
     def mapped_named(self, name: str) -> List[ClassDecl]:
         """Table models with this class name: what SQLModel's registry would find."""
-        return [c for c in self.by_name.get(name, []) if self.is_table(c) is True]
+        found = self._mapped.get(name)
+        if found is None:
+            found = self._mapped[name] = [c for c in self.by_name.get(name, []) if self.is_table(c) is True]
+        return list(found)
 
     def target_class(self, rel: RelationshipDecl) -> Any:
         """The table model a relationship points at, or UNRESOLVED."""
+        key = id(rel)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = self._compute_target_class(rel)
+        return found
+
+    def _compute_target_class(self, rel: RelationshipDecl) -> Any:
         target = rel.target
         if target is UNKNOWN:
             return UNRESOLVED
@@ -279,6 +299,13 @@ class Project:
 
     def columns(self, cls: ClassDecl) -> Tuple[Dict[str, FieldDecl], bool]:
         """Columns of a table model, inherited ones included, and whether the list is complete."""
+        key = id(cls)
+        found = self._columns.get(key)
+        if found is None:
+            found = self._columns[key] = self._compute_columns(cls)
+        return dict(found[0]), found[1]
+
+    def _compute_columns(self, cls: ClassDecl) -> Tuple[Dict[str, FieldDecl], bool]:
         classes, complete = self.mro(cls)
         out: Dict[str, FieldDecl] = {}
         for current in reversed(classes):
@@ -299,6 +326,13 @@ class Project:
 
     def foreign_keys(self, cls: ClassDecl) -> Tuple[List[ForeignKeyRef], bool]:
         """Known foreign keys of a table model and whether every foreign key is known."""
+        key = id(cls)
+        found = self._foreign_keys.get(key)
+        if found is None:
+            found = self._foreign_keys[key] = self._compute_foreign_keys(cls)
+        return list(found[0]), found[1]
+
+    def _compute_foreign_keys(self, cls: ClassDecl) -> Tuple[List[ForeignKeyRef], bool]:
         columns, complete = self.columns(cls)
         refs: List[ForeignKeyRef] = []
         classes, _ = self.mro(cls)
@@ -337,6 +371,15 @@ class Project:
 
     def fk_paths(self, owner: ClassDecl, target: ClassDecl) -> Any:
         """(owner columns pointing at target, target columns pointing at owner) or UNKNOWN."""
+        key = (id(owner), id(target))
+        found = self._fk_paths.get(key)
+        if found is None:
+            found = self._fk_paths[key] = self._compute_fk_paths(owner, target)
+        if found is UNKNOWN:
+            return UNKNOWN
+        return list(found[0]), list(found[1])
+
+    def _compute_fk_paths(self, owner: ClassDecl, target: ClassDecl) -> Any:
         owner_table = self.tablename(owner)
         target_table = self.tablename(target)
         if not isinstance(owner_table, str) or not isinstance(target_table, str):
@@ -373,6 +416,13 @@ class Project:
 
     def direction_of(self, rel: RelationshipDecl) -> Any:
         """The relationship's direction as SQLAlchemy will compute it, or UNKNOWN."""
+        key = id(rel)
+        found = self._directions.get(key)
+        if found is None:
+            found = self._directions[key] = self._compute_direction(rel)
+        return found
+
+    def _compute_direction(self, rel: RelationshipDecl) -> Any:
         if not rel.sa_kwargs_known or rel.has_star_kwargs or "sa_relationship" in rel.kwargs:
             return UNKNOWN
         if "sa_relationship_args" in rel.kwargs:  # the first one is passed as `secondary`
@@ -478,6 +528,23 @@ def memoized(project: Project, key: str, compute: Any) -> Any:
     if key not in memo:
         memo[key] = compute(project)
     return memo[key]
+
+
+def memoized_per(project: Project, key: str, subject: Any, compute: Callable[[Project, Any], Any]) -> Any:
+    """`compute(project, subject)`, computed once per project and subject.
+
+    For what rules derive from one class or relationship and ask again, from several rules or
+    for several subjects. `subject` must be a fact the project holds: it is keyed by `id()`.
+    """
+    cache: Dict[int, Any] = memoized(project, key, _new_cache)
+    found = cache.get(id(subject), _MISSING)
+    if found is _MISSING:
+        found = cache[id(subject)] = compute(project, subject)
+    return found
+
+
+def _new_cache(project: Project) -> Dict[int, Any]:
+    return {}
 
 
 # ---------------------------------------------------------------------- foreign-key helpers

@@ -21,6 +21,7 @@ from sqlmodel_cascade_lint.project import (
     _column_names,
     back_populates_of,
     memoized,
+    memoized_per,
 )
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 from sqlmodel_cascade_lint.semantics import is_viewonly
@@ -291,10 +292,7 @@ def _links_known(project: Project, rel: RelationshipDecl) -> bool:
 
 def _conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:
     """Declared relationships that write a column `rel` writes, with nothing linking them."""
-    cache: Dict[int, List[RelationshipDecl]] = memoized(project, "scl2.conflicts", lambda _: {})
-    if id(rel) not in cache:
-        cache[id(rel)] = _compute_conflicts(project, rel)
-    return cache[id(rel)]
+    return memoized_per(project, "scl2.conflicts", rel, _compute_conflicts)
 
 
 def _compute_conflicts(project: Project, rel: RelationshipDecl) -> List[RelationshipDecl]:

@@ -13,6 +13,7 @@ from sqlmodel_cascade_lint.project import (
     Project,
     back_populates_of,
     known_table_names,
+    memoized,
     modules_running,
     relationships_between,
     run_together,
@@ -1130,9 +1131,10 @@ def _link_class(project: Project, rel: RelationshipDecl) -> Any:
 
 def _link_model_users(project: Project) -> Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]]:
     """id(link class) -> [(relationship using it as link_model, (owner table, target table))]."""
-    cached = project.__dict__.get("_link_model_users")
-    if cached is not None:
-        return cached
+    return memoized(project, "scl3.link_model_users", _index_link_model_users)
+
+
+def _index_link_model_users(project: Project) -> Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]]:
     out: Dict[int, List[Tuple[RelationshipDecl, Tuple[str, str]]]] = {}
     for owner, rel in project.relationships():
         if "link_model" not in rel.kwargs:
@@ -1151,7 +1153,6 @@ def _link_model_users(project: Project) -> Dict[int, List[Tuple[RelationshipDecl
         if not isinstance(own, str) or not isinstance(other, str) or own == other:
             continue
         out.setdefault(id(link), []).append((rel, (own, other)))
-    project.__dict__["_link_model_users"] = out
     return out
 
 
@@ -1219,14 +1220,14 @@ def link_model_foreign_keys(cls: ClassDecl, ctx: Context) -> Iterator[Diagnostic
     project = ctx.project
     if cls.nested or project.is_table(cls) is not True:
         return
+    users = list(_link_model_users(project).get(id(cls), []))
+    if not users:  # most tables: not a link model
+        return
     link_table = project.tablename(cls)
     if not isinstance(link_table, str) or _broken_foreign_key(project, cls):
         return
     fks, complete = project.foreign_keys(cls)
     if not complete:
-        return
-    users = list(_link_model_users(project).get(id(cls), []))
-    if not users:
         return
     users.sort(key=lambda pair: (pair[0].path, pair[0].span.line))
     problems = []

@@ -22,7 +22,7 @@ from sqlmodel_cascade_lint.facts import (
     ModuleFacts,
     RelationshipDecl,
 )
-from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of, memoized
+from sqlmodel_cascade_lint.project import Direction, Project, back_populates_of, memoized, memoized_per
 from sqlmodel_cascade_lint.rules import Context, did_you_mean, rule
 
 _BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple"})
@@ -47,6 +47,10 @@ def _inherits_table(project: Project, cls: ClassDecl) -> bool:
 
 def _built(project: Project, rel: RelationshipDecl) -> bool:
     """Whether SQLModel's metaclass turns this relationship into a `relationship()` for sure."""
+    return memoized_per(project, "targets.built", rel, _compute_built)
+
+
+def _compute_built(project: Project, rel: RelationshipDecl) -> bool:
     owner = project.owner_of(rel)
     return project.is_table(owner) is True and not _inherits_table(project, owner)
 
@@ -57,8 +61,25 @@ def _is_non_table_model(project: Project, cls: ClassDecl) -> bool:
 
 
 def _dotted_target(ann: Annotation, target: str) -> bool:
-    """The annotation names the target through a module (`models.Hero`, `"models.Hero"`)."""
-    return re.search(rf"\.\s*{re.escape(target)}\b", ann.source) is not None
+    r"""The annotation names the target through a module (`models.Hero`, `"models.Hero"`).
+
+    What `re.search(rf"\.\s*{re.escape(target)}\b", ann.source)` finds, without compiling a
+    pattern for each target name (a project has thousands, more than `re` keeps compiled).
+    """
+    source = ann.source
+    start = source.find(target)
+    while start != -1:
+        end = start + len(target)
+        if (source[:start].rstrip().endswith(".")
+                and _is_word(target[-1]) != _is_word(source[end:end + 1])):  # `\b` after it
+            return True
+        start = source.find(target, start + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    r"""Whether `char` is a character of `\w` (False for "", as at the end of the text)."""
+    return char.isalnum() or char == "_"
 
 
 def _bound_in(module: ModuleFacts, name: str) -> bool:
@@ -142,8 +163,13 @@ def _unique_fk(fks: List[Any]) -> bool:
     return False
 
 
-def _annotation_ok(ann: Optional[Annotation], project: Project, rel: RelationshipDecl) -> bool:
+def _annotation_ok(project: Project, rel: RelationshipDecl) -> bool:
     """The annotation reaches SQLModel's unwrapping as written (other rules cover the rest)."""
+    return memoized_per(project, "targets.annotation_ok", rel, _compute_annotation_ok)
+
+
+def _compute_annotation_ok(project: Project, rel: RelationshipDecl) -> bool:
+    ann = rel.annotation
     if ann is None or not _uses_annotation(rel) or not _built(project, rel):
         return False
     module = project.module_of(project.owner_of(rel))
@@ -211,7 +237,7 @@ def unresolved_relationship_target(rel: RelationshipDecl, ctx: Context) -> Itera
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if ann.whole_quoted or ann.quoted_union or ann.unions > 1:
@@ -655,7 +681,7 @@ def quoted_generic_annotation(rel: RelationshipDecl, ctx: Context) -> Iterator[D
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if not (ann.whole_quoted or ann.quoted_union):
@@ -732,7 +758,7 @@ def unsupported_collection_annotation(rel: RelationshipDecl, ctx: Context) -> It
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if ann.whole_quoted or ann.quoted_union or not ann.container or ann.is_list:
@@ -805,7 +831,7 @@ def collection_annotation_on_many_to_one(rel: RelationshipDecl, ctx: Context) ->
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if not ann.is_list or ann.whole_quoted or ann.quoted_union or _explicit_uselist(rel):
@@ -897,7 +923,7 @@ def scalar_annotation_on_one_to_many(rel: RelationshipDecl, ctx: Context) -> Ite
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if ann.container or ann.whole_quoted or ann.quoted_union or ann.unions > 1:
@@ -1267,7 +1293,7 @@ def union_relationship_annotation(rel: RelationshipDecl, ctx: Context) -> Iterat
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if ann.whole_quoted or ann.quoted_union or ann.unions < 2:
@@ -1593,7 +1619,7 @@ def alias_shadowed_relationship_target(rel: RelationshipDecl, ctx: Context) -> I
     """
     project = ctx.project
     ann = rel.annotation
-    if not _annotation_ok(ann, project, rel):
+    if not _annotation_ok(project, rel):
         return
     assert ann is not None
     if not ann.target_quoted or ann.unions > 1 or (ann.container and not ann.is_list):
