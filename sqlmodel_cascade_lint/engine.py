@@ -465,8 +465,10 @@ def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> L
         except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
             out.append(_internal_error(rule, module, module, exc))
             continue
+        if not subjects:
+            continue
+        ctx = Context(project=project, rule=rule, path=module.path)  # stateless: one per rule
         for subject in subjects:
-            ctx = Context(project=project, rule=rule, path=module.path)
             try:
                 found = list(rule.func(subject, ctx))
                 for item in found:
