@@ -167,6 +167,24 @@ _IMPORT_LINE = re.compile(
 )
 
 
+def _import_lines(data: bytes) -> Iterable["re.Match[bytes]"]:
+    """`_IMPORT_LINE.finditer(data)`, but the regular expression only runs where a line starts
+    with `import` or `from` (found by `bytes.find`, many times faster than the regex scanning
+    every position; `(?m)^` only knows `\n` as a line break, and so does this)."""
+    starts: List[int] = []
+    for word in (b"import", b"from"):
+        if data.startswith(word):
+            starts.append(0)
+        at = data.find(b"\n" + word)
+        while at != -1:
+            starts.append(at + 1)
+            at = data.find(b"\n" + word, at + 1)
+    for at in sorted(starts):
+        match = _IMPORT_LINE.match(data, at)
+        if match is not None:
+            yield match
+
+
 def imports_of(data: bytes) -> Tuple[bytes, ...]:
     """Modules named by the file's unindented one-line import statements, `as` names dropped.
 
@@ -175,7 +193,7 @@ def imports_of(data: bytes) -> Tuple[bytes, ...]:
     the index does not parse links fewer modules than a full parse would, never more.
     """
     out: List[bytes] = []
-    for match in _IMPORT_LINE.finditer(data):
+    for match in _import_lines(data):
         plain, base, names = match.groups()
         if plain is not None:
             out.extend(part.split()[0] for part in plain.split(b",") if part.strip())
@@ -242,6 +260,7 @@ def _scan_classes(data: bytes) -> Scan:
                 local=_local(data, once))
 
 
+_TOP_CLASS = re.compile(rb"(?m)^class[ \t]+(" + _WORD + rb")")
 _CONTINUED_IMPORT = re.compile(rb"import[ \t]*\(|import[^\r\n]*\\\r?\n")
 
 
@@ -251,14 +270,19 @@ def _local(data: bytes, candidates: FrozenSet[bytes]) -> FrozenSet[bytes]:
     module's top-level classes first, unless the module imports that name."""
     if not candidates or _CONTINUED_IMPORT.search(data) is not None:
         return frozenset()
-    out = []
-    for name in candidates:
-        word = re.escape(name) + rb"(?![\w\x80-\xff])"
-        imported = re.search(rb"import[^\r\n]*(?<![\w\x80-\xff])" + word, data)
-        top_level = re.search(rb"(?m)^class[ \t]+" + word, data)  # not nested in a def or class
-        if imported is None and top_level is not None:
-            out.append(name)
-    return frozenset(out)
+    # names after `import` on its line (the first word is the one `import` starts)
+    imported: Set[bytes] = set()
+    at = data.find(b"import")
+    while at != -1:
+        end = len(data)
+        for brk in (b"\r", b"\n"):
+            found = data.find(brk, at)
+            if found != -1 and found < end:
+                end = found
+        imported.update(_IDENT.findall(data, at, end)[1:])
+        at = data.find(b"import", at + 1)
+    top_level = set(_TOP_CLASS.findall(data))  # not nested in a def or class
+    return frozenset(n for n in candidates if n not in imported and n in top_level)
 
 
 def _refs(found: Scan, header: bytes) -> Tuple[FrozenSet[bytes], bool]:
