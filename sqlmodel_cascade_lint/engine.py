@@ -15,16 +15,20 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tup
 
 import pathspec
 
-from sqlmodel_cascade_lint import suppressions
-from sqlmodel_cascade_lint import prefilter
+from sqlmodel_cascade_lint import prefilter, suppressions
 from sqlmodel_cascade_lint.cache import Entry, FactsCache, cache_dir_for
 from sqlmodel_cascade_lint.cache import digest as cache_digest
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, LintError, Severity
 from sqlmodel_cascade_lint.discovery import SKIP_DIRS, collect, find_root, module_name
 from sqlmodel_cascade_lint.facts import ClassDecl, FieldDecl, ModuleFacts, Span
-from sqlmodel_cascade_lint.loader import ProgressCallback, load_facts, scan_key, stub_facts
-from sqlmodel_cascade_lint.reading import Skip, read_source  # noqa: F401 - re-exported
+from sqlmodel_cascade_lint.loader import (
+    ProgressCallback,
+    load_facts,
+    scan_key,
+    stub_facts,
+)
 from sqlmodel_cascade_lint.project import Project
+from sqlmodel_cascade_lint.reading import Skip, read_source  # noqa: F401 - re-exported
 from sqlmodel_cascade_lint.rules import Context, Rule, load_rules
 from sqlmodel_cascade_lint.runcache import (
     FileState,
@@ -184,9 +188,10 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
         cache = FactsCache(cache_dir_for(root, options.cache_dir), root)
         cache.load()
     states: Dict[str, FileState] = {}
+    project_pairs = (requested_pairs if project_files is requested
+                     else [(p, display_path(p, cwd)) for p in project_files])
     facts, sources = load_facts(
-        requested_pairs, requested_pairs if project_files is requested else [(p, display_path(p, cwd)) for p in project_files],
-        root,
+        requested_pairs, project_pairs, root,
         cache=cache, jobs=options.jobs, progress=options.progress, stdin=stdin,
         complete=project_paths is None, skipped=skipped, states=states,
     )
@@ -202,7 +207,9 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
         # were named (the run record answers for one file from a run over all)
         project = Project([facts[shown] for shown in sorted(facts)])
     except Exception as exc:  # noqa: BLE001 - a bug in the index: say so for every file, exit 2
-        from sqlmodel_cascade_lint.extract import describe_exception  # imports libcst: only on failure
+        from sqlmodel_cascade_lint.extract import (
+            describe_exception,  # imports libcst: only on failure
+        )
 
         message = f"internal error while indexing the project: {describe_exception(exc)}"
         diagnostics = [_internal_error_at(shown, Span(1, 1, 1, 2), message)
@@ -294,7 +301,9 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
             module = module_name(where[key], Path(runs.root))
             facts_digest = old[4]
             if old[4]:
-                from sqlmodel_cascade_lint.extract import extract  # imports libcst: only here
+                from sqlmodel_cascade_lint.extract import (
+                    extract,  # imports libcst: only here
+                )
 
                 facts = extract(shown, module, data)
                 packed = FactsCache.pack(facts)
@@ -482,7 +491,9 @@ def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> L
 
 
 def _internal_error(rule: Rule, module: ModuleFacts, subject: object, exc: Exception) -> Diagnostic:
-    from sqlmodel_cascade_lint.extract import describe_exception  # imports libcst: only on failure
+    from sqlmodel_cascade_lint.extract import (
+        describe_exception,  # imports libcst: only on failure
+    )
 
     span = getattr(subject, "span", None)
     if not isinstance(span, Span):

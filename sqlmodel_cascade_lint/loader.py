@@ -23,8 +23,6 @@ import hashlib
 import os
 import pickle
 import stat as stat_module
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
@@ -370,6 +368,10 @@ def _parse(todo: List[_File], jobs: Optional[int], progress: Optional[ProgressCa
 
 def _parse_pool(todo: List[_File], workers: int, progress: Optional[ProgressCallback]) -> List[_File]:
     """Parse in `workers` processes; return the files left unparsed if the pool broke."""
+    # imported here: a run with little to parse never starts a pool (10 ms of start-up)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     total = len(todo)
     # about four chunks per worker, at most 32 files each: even load, few round trips
     per_chunk = max(1, min(32, total // (workers * 4) or 1))

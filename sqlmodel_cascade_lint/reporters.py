@@ -9,8 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import click
 
@@ -329,6 +327,10 @@ def _cwd_uri() -> str:
 
 def format_junit(result: LintResult, report: Report = _DEFAULT) -> str:
     """JUnit XML: one test suite per checked file, one failing test case per finding."""
+    # imported here: xml.sax.saxutils pulls in urllib and http (15 ms of every start-up)
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
     by_path: Dict[str, List[Diagnostic]] = {path: [] for path in result.files}
     for d in result.diagnostics:
         by_path.setdefault(d.path, []).append(d)

@@ -239,7 +239,8 @@ def test_lines_moved_in_one_file_move_the_findings(project: Path, monkeypatch: p
 def test_line_map() -> None:
     from sqlmodel_cascade_lint.extract import extract
 
-    before = "from sqlmodel import SQLModel, Field\n\n\nclass A(SQLModel, table=True):\n    id: int = Field(primary_key=True)\n"
+    before = ("from sqlmodel import SQLModel, Field\n\n\n"
+              "class A(SQLModel, table=True):\n    id: int = Field(primary_key=True)\n")
     old = extract("a.py", "a", before.encode())
     assert runcache.line_map(old, extract("a.py", "a", ("#\n" + before).encode())) == {1: 2, 4: 5, 5: 6}
     # a column moved, a name changed, lines swapped order: not a move
