@@ -39,6 +39,7 @@ ProgressCallback = Callable[[int, int], None]
 # Below this much work a process pool costs more than it saves (start-up, sending facts back).
 POOL_MIN_FILES = 8
 POOL_MIN_BYTES = 400_000
+EARLY_CHUNK = 16  # files a worker gets at a time while the scan goes on
 
 
 @dataclass
@@ -60,6 +61,7 @@ class _File:
     packed: Optional[bytes] = None  # the cached, pickled facts, while they are not unpickled
     failure: Optional[ModuleFacts] = None  # cannot be read
     skip: Optional[str] = None  # not a file to check (a FIFO, a device, a broken link, gone)
+    queued: bool = False  # handed to the parser while the other files were still being scanned
 
 
 class _ModuleNames:
@@ -241,6 +243,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             files.append(_File(path, shown, modules(path), os.path.abspath(path), False))
 
     # 1. stat, cache, read, hash, scan
+    parser = _Parser(jobs, progress)
     for item in files:
         if not item.key:
             continue  # standard input
@@ -271,7 +274,10 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
         else:
             assert item.data is not None
             _set_scan(item, prefilter.scan(item.data))
-        if item.packed is None and not item.marked and not (item.scan is not None and item.scan.seed):
+            if item.scan is not None and (item.scan.seed or item.scan.tables or (item.forced and item.marked)):
+                parser.early(item)  # needed whatever the other files say: parse it while scanning on
+        if (item.packed is None and not item.queued and not item.marked
+                and not (item.scan is not None and item.scan.seed)):
             item.data = None  # most files are never parsed: do not hold their bytes
 
     # 2. which files the index needs
@@ -296,7 +302,7 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
             assert item.data is not None
             item.digest = digest(item.data)
     todo = [f for f in todo if f.failure is None and f.skip is None]
-    _parse(todo, jobs, progress)
+    parser.finish(todo)
 
     # 4. remember, and answer
     if cache is not None:
@@ -340,14 +346,101 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
     return facts, sources
 
 
-def _parse(todo: List[_File], jobs: Optional[int], progress: Optional[ProgressCallback]) -> None:
+class _Parser:
+    """Parses files into facts: in a process pool when there is enough work, else here.
+
+    A cold run on a big project scans thousands of files before it knows every file the index
+    needs, but a file whose class headers name SQLModel or `table=`, that defines tables, or
+    that is being checked and mentions SQLModel is needed whatever the others say: `early`
+    hands such files to the pool while the scan goes on. `finish` parses the rest and waits.
+    Each result goes back into its own file's slot, so the output does not depend on the
+    number of workers or the order in which they finish.
+    """
+
+    def __init__(self, jobs: Optional[int], progress: Optional[ProgressCallback]) -> None:
+        self.workers = jobs if jobs is not None else default_jobs()
+        self.progress = progress
+        self.waiting: List[_File] = []  # handed over early, not yet sent to the pool
+        self.waiting_bytes = 0
+        self.sent: Dict[object, List[_File]] = {}  # future -> its files
+        self.pool: Optional[object] = None
+        self.broken = False
+
+    def early(self, item: _File) -> None:
+        item.queued = True
+        self.waiting.append(item)
+        self.waiting_bytes += len(item.data or b"")
+        if self.pool is None and not self._start():
+            return
+        if len(self.waiting) >= EARLY_CHUNK:
+            self._send(self.waiting)
+            self.waiting, self.waiting_bytes = [], 0
+
+    def _start(self) -> bool:
+        """Start the pool once the early files alone make enough work for it."""
+        if (self.broken or self.workers < 2 or len(self.waiting) < POOL_MIN_FILES
+                or self.waiting_bytes < POOL_MIN_BYTES):
+            return False
+        from concurrent.futures import ProcessPoolExecutor  # 10 ms of start-up: only when used
+
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        except (OSError, RuntimeError, ValueError):
+            self.broken = True
+            return False
+        return True
+
+    def _send(self, chunk: List[_File]) -> None:
+        if self.pool is None or self.broken:
+            return
+        try:
+            items = [(f.shown, f.module, f.data) for f in chunk]
+            future = self.pool.submit(_extract_many, items)  # type: ignore[attr-defined]
+        except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
+            self.broken = True
+            return
+        self.sent[future] = chunk
+
+    def finish(self, todo: List[_File]) -> None:
+        """Parse every file of `todo` that has no facts yet (the early ones included)."""
+        rest = [f for f in todo if not f.queued]
+        if self.pool is None:
+            _parse_here_or_pool(self.waiting + rest, self.workers, self.progress)
+            return
+        remaining = sorted(self.waiting + rest, key=lambda f: -len(f.data or b""))  # big files first
+        self.waiting = []
+        per_chunk = max(1, min(EARLY_CHUNK, len(remaining) // (self.workers * 4) or 1))
+        for i in range(0, len(remaining), per_chunk):
+            self._send(remaining[i:i + per_chunk])
+        total = sum(len(chunk) for chunk in self.sent.values())
+        done = 0
+        from concurrent.futures import as_completed
+
+        try:
+            for future in as_completed(list(self.sent)):
+                chunk = self.sent[future]
+                for item, packed in zip(chunk, future.result()):  # type: ignore[attr-defined]
+                    item.packed = packed
+                    item.facts = FactsCache.unpack(packed)
+                    item.data = item.data if item.forced else None
+                done += len(chunk)
+                if self.progress is not None:
+                    self.progress(done, total)
+        except (OSError, RuntimeError):
+            pass  # the pool broke: the files without facts are parsed here
+        finally:
+            self.pool.shutdown(wait=True)  # type: ignore[attr-defined]
+        _parse_here_or_pool([f for f in todo if f.facts is None and f.data is not None], 1, self.progress)
+
+
+def _parse_here_or_pool(todo: List[_File], workers: int, progress: Optional[ProgressCallback]) -> None:
     total = len(todo)
     if not total:
         return
     # libcst takes a third of a second to import: a run with nothing to parse never loads it
     from sqlmodel_cascade_lint.extract import extract
 
-    workers = min(jobs if jobs is not None else default_jobs(), total)
+    workers = min(workers, total)
     size = sum(len(f.data or b"") for f in todo)
     done = 0
     if workers > 1 and total >= POOL_MIN_FILES and size >= POOL_MIN_BYTES:

@@ -179,6 +179,25 @@ def test_output_same_for_any_worker_count(tmp_path: Path, monkeypatch: pytest.Mo
     assert "SCL101" in outputs[1]
 
 
+def _dying_worker(items: object) -> object:
+    os._exit(3)  # a worker killed (out of memory, a crash in the parser)
+
+
+@pytest.mark.parametrize("early", [True, False])
+def test_broken_pool_falls_back_to_this_process(early: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the pool breaks while files are still being scanned (early) or after: every
+    file still gets its facts, here, and the output is the same."""
+    paths = sorted(FIXTURES.rglob("*.py"))
+    expected = _check(paths, jobs=1)
+    monkeypatch.setattr(loader, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(loader, "POOL_MIN_BYTES", 0 if early else 1)
+    if not early:  # no early pool: the one `finish` starts breaks
+        monkeypatch.setattr(loader._Parser, "early", lambda self, item: None)
+        monkeypatch.setattr(loader, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(loader, "_extract_many", _dying_worker)
+    assert _check(paths, jobs=2) == expected
+
+
 def test_every_fact_type_pickles() -> None:
     data = (ROOT / "tests" / "test_positions.py").read_bytes()
     from test_positions import CASES
