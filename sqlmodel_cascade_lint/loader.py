@@ -73,7 +73,8 @@ class _ModuleNames:
         self.folders: Dict[str, Optional[Tuple[str, ...]]] = {}
 
     def __call__(self, path: Path) -> str:
-        folder = os.path.dirname(os.path.abspath(path))
+        absolute = os.path.abspath(path)
+        folder, base = os.path.split(absolute)
         parts = self.folders.get(folder, ())
         if parts == ():
             try:
@@ -82,9 +83,10 @@ class _ModuleNames:
             except (ValueError, OSError):
                 parts = None
             self.folders[folder] = parts
-        if parts is None or os.path.islink(path):
+        if parts is None or os.path.islink(absolute):
             return module_name(path, self.root)
-        name = list(parts) + [Path(path.name).stem] if path.suffix else list(parts) + [path.name]
+        stem, suffix = os.path.splitext(base)  # as `Path.stem` and `Path.suffix`, in plain strings
+        name = list(parts) + [stem] if suffix and suffix != "." else list(parts) + [base]
         if name and name[0] == "src" and len(name) > 1:
             name = name[1:]
         if name and name[-1] == "__init__":
