@@ -11,7 +11,6 @@ rare node the pairing does not cover.
 from __future__ import annotations
 
 import ast
-import ast
 import bisect
 import contextlib
 import dataclasses
@@ -29,6 +28,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
 
 from sqlmodel_cascade_lint.discovery import absolute_import
+from sqlmodel_cascade_lint.reduction import reduce_source
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
     Annotation,
@@ -59,7 +59,7 @@ _COLLECTIONS = {
 _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "sqlalchemy.orm", "builtins")
 
 
-def extract(path: str, module: str, data: bytes) -> ModuleFacts:
+def extract(path: str, module: str, data: bytes, *, reduce: bool = True) -> ModuleFacts:
     """Facts of one file. A file that cannot be parsed gives facts with a `failure`.
 
     Never raises for any input: bad bytes, syntax errors, pathological nesting and bugs in
@@ -68,7 +68,9 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
     first: it is hardened against deep nesting, which makes libcst's native parser overflow
     the C stack, and its error messages and positions are the ones the user knows. Large
     top-level statements that hold nothing the extractor records (generated data literals)
-    are blanked out before libcst sees the file; see `without_bulk`.
+    are blanked out before libcst sees the file; see `without_bulk`. So are, with `reduce`,
+    method bodies, functions, docstrings and other statements the extractor never reads (see
+    `reduction`); `reduce=False` gives the same facts, more slowly.
     """
     try:
         checked = python_check(data)
@@ -76,7 +78,7 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
             kind, message, span = checked
             return _failed_span(path, module, kind, message, span)
         try:
-            tree = _parse_leniently(data, checked)
+            tree = _parse_leniently(data, checked, reduce)
         except cst.ParserSyntaxError as exc:
             line, column = _libcst_position(exc)
             message = str(exc.message).replace("parser error: ", "", 1)
@@ -1361,35 +1363,42 @@ def _bulk_statements(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = (
     return out
 
 
-def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> bytes:
+def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = (), reduce: bool = False) -> bytes:
     """`data` with large top-level plain statements replaced by empty lines.
 
     Generated modules hold megabytes of data literals that libcst would parse at about 1 MB/s
     (and pathological nesting in them could crash it). Lines are kept, empty, with their line
     endings, so every position in the rest of the file is unchanged. A line shared with a
     statement that is kept (`x = [...]; import y`) keeps the whole statement.
+
+    With `reduce`, the statements that `reduction.reduce_source` picks are blanked too.
     """
     bulk = _bulk_statements(data, tree, also)
-    if not bulk:
+    lines: Optional[List[bytes]] = None
+    edits: Dict[int, bytes] = {}
+    if reduce:
+        lines = data.splitlines(keepends=True)
+        edits = reduce_source(data, tree, lines, skip=bulk)
+    if not bulk and not edits:
         return data
     blanked = {id(stmt) for stmt in bulk}
     kept_lines = set()
     for stmt in tree.body:
         if id(stmt) not in blanked:
             kept_lines.update(range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1))
-    blank = set()
     for stmt in bulk:
-        lines = range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1)
-        if not kept_lines.intersection(lines):
-            blank.update(lines)
-    if not blank:
+        span = range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1)
+        if not kept_lines.intersection(span):
+            edits.update(dict.fromkeys(span, b""))
+    if not edits:
         return data
     out = []
-    for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        if number in blank:
+    for number, line in enumerate(data.splitlines(keepends=True) if lines is None else lines, start=1):
+        new = edits.get(number)
+        if new is not None:
             stripped = line.rstrip(b"\r\n")
             ending = line[len(stripped):]
-            out.append((b"\xef\xbb\xbf" if number == 1 and line.startswith(b"\xef\xbb\xbf") else b"") + ending)
+            out.append((b"\xef\xbb\xbf" if number == 1 and line.startswith(b"\xef\xbb\xbf") else b"") + new + ending)
         else:
             out.append(line)
     return b"".join(out)
@@ -1398,12 +1407,20 @@ def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -
 _LENIENT_RETRIES = 5
 
 
-def _parse_leniently(data: bytes, tree: ast.Module) -> cst.Module:
+def _parse_leniently(data: bytes, tree: ast.Module, reduce: bool = False) -> cst.Module:
     """libcst's tree of `data` without bulk; top-level plain statements libcst rejects although
     Python accepts them (`(x): int = 1`) are blanked out too, so the rest is still checked.
 
+    With `reduce`, first the reduced text (see `reduction`); when libcst fails on that, the
+    file takes the unreduced way below, so that every failure is reported as before.
+
     Raises the `ParserSyntaxError` when the error is elsewhere (in a class, an import).
     """
+    if reduce:
+        try:
+            return cst.parse_module(without_bulk(data, tree, (), reduce=True))
+        except Exception:  # noqa: BLE001 - the unreduced parse below reports it as before
+            pass
     also: List[ast.stmt] = []
     for _ in range(_LENIENT_RETRIES):
         try:
