@@ -503,3 +503,40 @@ def test_what_stays() -> None:
     assert "@property" not in text and "How many" not in text and "A team." not in text
     assert 'CASCADE = "all, delete-orphan"' in text and "LOOP = _i" in text and "TRIED = 2" in text
     assert "side effect" not in text
+
+
+# ---------------------------------------------------------------------------- the depth gate
+
+DEEP_SHAPES = [
+    b"x = " + b"-" * 30 + b"1",
+    b"x = " + b"[" * 30 + b"]" * 30,
+    b"x = " + b"{" * 30 + b"1" + b"}" * 30,
+    b"x = " + b"not " * 30 + b"1",
+    b"x = a" + b".b" * 30,
+    b"x = " + b"f(" * 30 + b")" * 30,
+    b"x = " + b"f(a=" * 30 + b"1" + b")" * 30,
+    b"x = " + b"lambda: " * 30 + b"1",
+    b"x = " + b"lambda a=" * 30 + b"1: 1" * 30,
+    b"x = " + b"[*" * 30 + b"a" + b"]" * 30,
+    b"x = a" + b"[0]" * 30,
+    b"x = " + b"+".join([b"1"] * 30),
+    b"x = " + b"(" * 30 + b"1" + b")" * 30,
+    b"@" + b"(" * 30 + b"d" + b")" * 30 + b"\ndef f(): pass",
+    b"x = f'{a:{b}}'",
+    b"(" * 30 + b"x" + b")" * 30,
+    b"class A:\n    x = " + b"-" * 30 + b"1\n    y = 1",
+    "x = 'é' + ".encode() + b"-" * 30 + b"1",
+]
+
+
+@pytest.mark.parametrize("shape", DEEP_SHAPES)
+def test_depth_gate_skips_only_what_cannot_be_deep(shape: bytes) -> None:
+    """`_too_deep` with the text skips short statements; it must find the same node as the
+    full walk, at every limit (small limits make even short statements count)."""
+    from sqlmodel_cascade_lint.extract import _too_deep
+
+    for source in (shape + b"\n", HEADER + shape + b"\r\n" + TEAM, b"if x:\n    " + shape.replace(b"\n", b"\n    ") + b"\n"):
+        tree = ast.parse(source)
+        text = source.decode()
+        for limit in range(1, 80):
+            assert _too_deep(tree, limit, text) is _too_deep(tree, limit), (source, limit)
