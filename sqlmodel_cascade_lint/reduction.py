@@ -210,15 +210,18 @@ class _Reducer:
     def _suites(self, stmt: ast.stmt) -> List[List[ast.stmt]]:
         """The statement lists inside a compound statement (none for a simple one). The `If` of
         an `elif` is no statement of its own in the text: its lists count as its parent's."""
-        if isinstance(stmt, ast.If):
-            out = [stmt.body]
+        if not isinstance(stmt, ast.If):
+            return _suites(stmt)
+        out = []
+        while True:  # a loop, not recursion: a chain of `elif`s can be thousands long
+            out.append(stmt.body)
             orelse = stmt.orelse
             if len(orelse) == 1 and isinstance(orelse[0], ast.If) and self._is_elif(orelse[0]):
-                out.extend(self._suites(orelse[0]))
-            elif orelse:
+                stmt = orelse[0]
+                continue
+            if orelse:
                 out.append(orelse)
             return out
-        return _suites(stmt)
 
     def _is_elif(self, stmt: ast.If) -> bool:
         text = self.lines[stmt.lineno - 1]

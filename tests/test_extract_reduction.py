@@ -387,6 +387,9 @@ class Équipe(SQLModel, table=True):
 def fonction_à_part():
     return "漢字"
 """.encode() + TEAM + HERO,
+    "long_elif_chain": HEADER + b"def f(x):\n    if x == 0:\n        pass\n" + b"".join(
+        b"    elif x == %d:\n        import a%d\n        y = 1\n" % (i, i) for i in range(1, 1500)) + b"    else:\n        z = 2\n"
+    + TEAM + HERO,
     "docstring_first_then_future": b'"""Module docstring."""\n' + HEADER + TEAM + HERO,
     "docstring_on_class_line": HEADER + b"""
 class OneLine(SQLModel): \"\"\"doc\"\"\"
