@@ -230,15 +230,15 @@ _TO_PAREN = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*\)")
 
 def _flat(body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]]) -> List[cst.CSTNode]:
     """The statements of a block as `ast` lists them: one entry per small statement."""
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         stmts: Sequence[Any] = body.body
-    elif isinstance(body, cst.SimpleStatementSuite):
+    elif type(body) is cst.SimpleStatementSuite:
         return list(body.body)
     else:
         stmts = body  # type: ignore[assignment]
     out: List[cst.CSTNode] = []
     for stmt in stmts:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             out.extend(stmt.body)
         else:
             out.append(stmt)
@@ -333,7 +333,8 @@ class _Positions:
 
     def _pair_stmt(self, c: Any, a: Any, in_class: bool) -> None:
         twins = self._twins
-        if isinstance(c, cst.ClassDef):
+        kind = type(c)  # always a key of _STMT_TWINS: exact types, no ABC checks
+        if kind is cst.ClassDef:
             start = self._offset(a.lineno, a.col_offset)
             head = _CLASS_HEAD.match(self._text, start)
             name = c.name.value
@@ -346,7 +347,7 @@ class _Positions:
             for arg, kw in zip(c.keywords, keywords):
                 self._pair_keyword(arg, kw, 0)
             self._pair_block(_flat(c.body), a.body, in_class=True)
-        elif isinstance(c, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             start = self._offset(a.lineno, a.col_offset)
             head = _DEF_HEAD.match(self._text, start)
             name = c.name.value
@@ -355,34 +356,34 @@ class _Positions:
             twins[id(c.name)] = (head.end(), head.end() + len(name))
             if not in_class:
                 self._pair_block(_flat(c.body), a.body, in_class=False)
-        elif isinstance(c, (cst.AnnAssign, cst.Assign)):
+        elif kind is cst.AnnAssign or kind is cst.Assign:
             twins[id(c)] = a
-            if isinstance(c, cst.AnnAssign):
+            if kind is cst.AnnAssign:
                 self._pair_expr(c.annotation.annotation, a.annotation, 0)
             if c.value is not None:
                 if a.value is None:
                     raise _Mismatch
                 self._pair_expr(c.value, a.value, 0)
-        elif isinstance(c, (cst.Import, cst.ImportFrom)):
+        elif kind is cst.Import or kind is cst.ImportFrom:
             twins[id(c)] = a
-            if isinstance(c.names, cst.ImportStar):
+            if type(c.names) is cst.ImportStar:
                 return
             if len(c.names) != len(a.names):
                 raise _Mismatch
             for alias, twin in zip(c.names, a.names):
                 if hasattr(twin, "end_col_offset"):  # Python 3.10+
                     twins[id(alias)] = twin
-        elif isinstance(c, cst.If):
+        elif kind is cst.If:
             self._pair_block(_flat(c.body), a.body, in_class)
             orelse = c.orelse
             if orelse is None:
                 if a.orelse:
                     raise _Mismatch
-            elif isinstance(orelse, cst.If):
+            elif type(orelse) is cst.If:
                 self._pair_block([orelse], a.orelse, in_class)
             else:
                 self._pair_block(_flat(orelse.body), a.orelse, in_class)
-        elif isinstance(c, (cst.Try, cst.TryStar)):
+        elif kind is cst.Try or kind is cst.TryStar:
             self._pair_block(_flat(c.body), a.body, in_class)
             if len(c.handlers) != len(a.handlers):
                 raise _Mismatch
@@ -409,17 +410,18 @@ class _Positions:
     def _pair_expr(self, c: Any, a: Any, depth: int) -> None:
         if depth > _PAIR_DEPTH:
             return
-        expected = _EXPR_TWINS.get(type(c))
+        kind = type(c)  # exact types: no ABC checks
+        expected = _EXPR_TWINS.get(kind)
         if expected is None:
             return
         if not isinstance(a, expected):
             raise _Mismatch
-        if c.lpar and isinstance(c, cst.Tuple):
+        if c.lpar and kind is cst.Tuple:
             # libcst's span leaves out every pair of parentheses around an expression, and so
             # does `ast`'s, except a tuple's own pair
             return
         self._twins[id(c)] = a
-        if isinstance(c, cst.Call):
+        if kind is cst.Call:
             positional = a.args
             keywords = a.keywords
             p = k = 0
@@ -440,17 +442,17 @@ class _Positions:
                             self._twins[id(arg)] = twin
             if p != len(positional) or k != len(keywords):
                 raise _Mismatch
-        elif isinstance(c, (cst.List, cst.Tuple, cst.Set)):
+        elif kind is cst.List or kind is cst.Tuple or kind is cst.Set:
             if len(c.elements) != len(a.elts):
                 raise _Mismatch
             for element, twin in zip(c.elements, a.elts):
-                if isinstance(element, cst.Element):
+                if type(element) is cst.Element:
                     self._pair_expr(element.value, twin, depth + 1)
-        elif isinstance(c, cst.Dict):
+        elif kind is cst.Dict:
             if len(c.elements) != len(a.keys):
                 raise _Mismatch
             for element, key, value in zip(c.elements, a.keys, a.values):
-                if isinstance(element, cst.DictElement):
+                if type(element) is cst.DictElement:
                     if key is None:
                         raise _Mismatch
                     self._pair_expr(element.key, key, depth + 1)
