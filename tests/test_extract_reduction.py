@@ -18,6 +18,7 @@ import libcst
 import pytest
 
 from sqlmodel_cascade_lint.extract import extract, without_bulk
+from test_clean_code import docs_src  # noqa: F401 - the fixture that downloads SQLModel's sdist
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_DOCS_SRC = Path("/work/ref/docs_src")
@@ -67,8 +68,6 @@ def docs_files(request: pytest.FixtureRequest) -> List[Path]:
     if LOCAL_DOCS_SRC.is_dir():
         folder = LOCAL_DOCS_SRC.resolve()
     else:
-        from test_clean_code import docs_src  # noqa: F401 - the fixture that downloads it
-
         folder = request.getfixturevalue("docs_src")
     return _python_files(folder)
 
