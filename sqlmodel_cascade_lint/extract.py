@@ -11,10 +11,10 @@ rare node the pairing does not cover.
 from __future__ import annotations
 
 import ast
-import ast
 import bisect
 import contextlib
 import dataclasses
+import gc
 import io
 import re
 import sys
@@ -29,6 +29,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
 
 from sqlmodel_cascade_lint.discovery import absolute_import
+from sqlmodel_cascade_lint.reduction import reduce_source
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
     Annotation,
@@ -59,7 +60,7 @@ _COLLECTIONS = {
 _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "sqlalchemy.orm", "builtins")
 
 
-def extract(path: str, module: str, data: bytes) -> ModuleFacts:
+def extract(path: str, module: str, data: bytes, *, reduce: bool = True) -> ModuleFacts:
     """Facts of one file. A file that cannot be parsed gives facts with a `failure`.
 
     Never raises for any input: bad bytes, syntax errors, pathological nesting and bugs in
@@ -68,15 +69,22 @@ def extract(path: str, module: str, data: bytes) -> ModuleFacts:
     first: it is hardened against deep nesting, which makes libcst's native parser overflow
     the C stack, and its error messages and positions are the ones the user knows. Large
     top-level statements that hold nothing the extractor records (generated data literals)
-    are blanked out before libcst sees the file; see `without_bulk`.
+    are blanked out before libcst sees the file; see `without_bulk`. So are, with `reduce`,
+    method bodies, functions, docstrings and other statements the extractor never reads (see
+    `reduction`); `reduce=False` gives the same facts, more slowly.
     """
+    with _collector_paused():
+        return _extract(path, module, data, reduce)
+
+
+def _extract(path: str, module: str, data: bytes, reduce: bool) -> ModuleFacts:
     try:
         checked = python_check(data)
         if isinstance(checked, tuple):
             kind, message, span = checked
             return _failed_span(path, module, kind, message, span)
         try:
-            tree = _parse_leniently(data, checked)
+            tree = _parse_leniently(data, checked, reduce)
         except cst.ParserSyntaxError as exc:
             line, column = _libcst_position(exc)
             message = str(exc.message).replace("parser error: ", "", 1)
@@ -216,20 +224,21 @@ _STMT_TWINS: Dict[type, Any] = {
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _STMT_TWINS[cst.TryStar] = ast.TryStar
 _PAIR_DEPTH = _MAX_DEPTH + 4
+_bisect_right = bisect.bisect_right
 _TO_PAREN = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*\)")
 
 
 def _flat(body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]]) -> List[cst.CSTNode]:
     """The statements of a block as `ast` lists them: one entry per small statement."""
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         stmts: Sequence[Any] = body.body
-    elif isinstance(body, cst.SimpleStatementSuite):
+    elif type(body) is cst.SimpleStatementSuite:
         return list(body.body)
     else:
         stmts = body  # type: ignore[assignment]
     out: List[cst.CSTNode] = []
     for stmt in stmts:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             out.extend(stmt.body)
         else:
             out.append(stmt)
@@ -324,7 +333,8 @@ class _Positions:
 
     def _pair_stmt(self, c: Any, a: Any, in_class: bool) -> None:
         twins = self._twins
-        if isinstance(c, cst.ClassDef):
+        kind = type(c)  # always a key of _STMT_TWINS: exact types, no ABC checks
+        if kind is cst.ClassDef:
             start = self._offset(a.lineno, a.col_offset)
             head = _CLASS_HEAD.match(self._text, start)
             name = c.name.value
@@ -337,7 +347,7 @@ class _Positions:
             for arg, kw in zip(c.keywords, keywords):
                 self._pair_keyword(arg, kw, 0)
             self._pair_block(_flat(c.body), a.body, in_class=True)
-        elif isinstance(c, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             start = self._offset(a.lineno, a.col_offset)
             head = _DEF_HEAD.match(self._text, start)
             name = c.name.value
@@ -346,34 +356,34 @@ class _Positions:
             twins[id(c.name)] = (head.end(), head.end() + len(name))
             if not in_class:
                 self._pair_block(_flat(c.body), a.body, in_class=False)
-        elif isinstance(c, (cst.AnnAssign, cst.Assign)):
+        elif kind is cst.AnnAssign or kind is cst.Assign:
             twins[id(c)] = a
-            if isinstance(c, cst.AnnAssign):
+            if kind is cst.AnnAssign:
                 self._pair_expr(c.annotation.annotation, a.annotation, 0)
             if c.value is not None:
                 if a.value is None:
                     raise _Mismatch
                 self._pair_expr(c.value, a.value, 0)
-        elif isinstance(c, (cst.Import, cst.ImportFrom)):
+        elif kind is cst.Import or kind is cst.ImportFrom:
             twins[id(c)] = a
-            if isinstance(c.names, cst.ImportStar):
+            if type(c.names) is cst.ImportStar:
                 return
             if len(c.names) != len(a.names):
                 raise _Mismatch
             for alias, twin in zip(c.names, a.names):
                 if hasattr(twin, "end_col_offset"):  # Python 3.10+
                     twins[id(alias)] = twin
-        elif isinstance(c, cst.If):
+        elif kind is cst.If:
             self._pair_block(_flat(c.body), a.body, in_class)
             orelse = c.orelse
             if orelse is None:
                 if a.orelse:
                     raise _Mismatch
-            elif isinstance(orelse, cst.If):
+            elif type(orelse) is cst.If:
                 self._pair_block([orelse], a.orelse, in_class)
             else:
                 self._pair_block(_flat(orelse.body), a.orelse, in_class)
-        elif isinstance(c, (cst.Try, cst.TryStar)):
+        elif kind is cst.Try or kind is cst.TryStar:
             self._pair_block(_flat(c.body), a.body, in_class)
             if len(c.handlers) != len(a.handlers):
                 raise _Mismatch
@@ -400,17 +410,18 @@ class _Positions:
     def _pair_expr(self, c: Any, a: Any, depth: int) -> None:
         if depth > _PAIR_DEPTH:
             return
-        expected = _EXPR_TWINS.get(type(c))
+        kind = type(c)  # exact types: no ABC checks
+        expected = _EXPR_TWINS.get(kind)
         if expected is None:
             return
         if not isinstance(a, expected):
             raise _Mismatch
-        if c.lpar and isinstance(c, cst.Tuple):
+        if c.lpar and kind is cst.Tuple:
             # libcst's span leaves out every pair of parentheses around an expression, and so
             # does `ast`'s, except a tuple's own pair
             return
         self._twins[id(c)] = a
-        if isinstance(c, cst.Call):
+        if kind is cst.Call:
             positional = a.args
             keywords = a.keywords
             p = k = 0
@@ -431,17 +442,17 @@ class _Positions:
                             self._twins[id(arg)] = twin
             if p != len(positional) or k != len(keywords):
                 raise _Mismatch
-        elif isinstance(c, (cst.List, cst.Tuple, cst.Set)):
+        elif kind is cst.List or kind is cst.Tuple or kind is cst.Set:
             if len(c.elements) != len(a.elts):
                 raise _Mismatch
             for element, twin in zip(c.elements, a.elts):
-                if isinstance(element, cst.Element):
+                if type(element) is cst.Element:
                     self._pair_expr(element.value, twin, depth + 1)
-        elif isinstance(c, cst.Dict):
+        elif kind is cst.Dict:
             if len(c.elements) != len(a.keys):
                 raise _Mismatch
             for element, key, value in zip(c.elements, a.keys, a.values):
-                if isinstance(element, cst.DictElement):
+                if type(element) is cst.DictElement:
                     if key is None:
                         raise _Mismatch
                     self._pair_expr(element.key, key, depth + 1)
@@ -484,13 +495,19 @@ class _Positions:
         return self._offset(node.end_lineno, node.end_col_offset)
 
     def _offsets(self, node: cst.CSTNode, top: int) -> Optional[Tuple[int, int]]:
-        if not self._pair_top(top):
+        paired = self._paired.get(top)
+        if paired is None:
+            paired = self._pair_top(top)
+        if not paired:
             return None
         twin = self._twins.get(id(node))
         if twin is None:
             return None
         if isinstance(twin, tuple):
             return twin
+        if self._ascii:  # `_start` and `_end`, without the calls
+            starts = self._line_starts
+            return starts[twin.lineno - 1] + twin.col_offset, starts[twin.end_lineno - 1] + twin.end_col_offset
         return self._start(twin), self._end(twin)
 
     # ---------------------------------------------------------------- answers
@@ -511,8 +528,8 @@ class _Positions:
             return self._slow.span(node, top)
         starts = self._line_starts
         start, end = offsets
-        line = bisect.bisect_right(starts, start)
-        end_line = bisect.bisect_right(starts, end, lo=line - 1)
+        line = _bisect_right(starts, start)
+        end_line = _bisect_right(starts, end, line - 1)
         return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
     def source(self, node: cst.CSTNode, top: int) -> str:
@@ -1201,7 +1218,7 @@ def python_check(data: bytes) -> Union[Tuple[str, str, Span], ast.Module]:
         return "syntax", str(exc), Span(1, 1, 1, 2)
     bulk = {id(stmt) for stmt in _bulk_statements(data, tree)}
     kept = [stmt for stmt in tree.body if id(stmt) not in bulk]
-    deep = _too_deep(ast.Module(body=kept, type_ignores=[]), MAX_EXPRESSION_DEPTH)
+    deep = _too_deep(ast.Module(body=kept, type_ignores=[]), MAX_EXPRESSION_DEPTH, text)
     if deep is not None:
         line = getattr(deep, "lineno", 1) or 1
         column = (getattr(deep, "col_offset", 0) or 0) + 1
@@ -1211,16 +1228,35 @@ def python_check(data: bytes) -> Union[Tuple[str, str, Span], ast.Module]:
     return tree
 
 
-def _too_deep(tree: ast.AST, limit: int) -> Optional[ast.AST]:
-    """The first node nested more than `limit` levels below its statement, else None."""
+def _too_deep(tree: ast.AST, limit: int, text: Optional[str] = None) -> Optional[ast.AST]:
+    """The first node nested more than `limit` levels below its statement, else None.
+
+    With the source `text`, the nodes of a short statement are not visited: an expression
+    nests at most one level per character (`-x`, `[x]`, `{x}`), plus its context leaf
+    (`Load`), so a statement of fewer than `limit // 4` characters, decorators aside, holds no
+    node that deep. Columns are UTF-8 bytes, never fewer than the characters.
+    """
     stack: List[Tuple[ast.AST, int]] = [(tree, 0)]
     children = ast.iter_child_nodes
     statement = ast.stmt
     push, pop = stack.append, stack.pop
+    short = limit // 4
+    starts: Optional[List[int]] = None
     while stack:
         node, depth = pop()
         if isinstance(node, statement):
             depth = 0
+            end_line, end_column = node.end_lineno, node.end_col_offset
+            if text is not None and end_line is not None and end_column is not None and not getattr(
+                    node, "decorator_list", None):
+                if end_line == node.lineno:
+                    size = end_column - node.col_offset
+                else:  # from the start of its first line to its end: at least its length
+                    if starts is None:
+                        starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+                    size = starts[end_line - 1] + end_column - starts[node.lineno - 1]
+                if size < short:
+                    continue
         else:
             depth += 1
             if depth > limit:
@@ -1293,6 +1329,25 @@ def _libcst_position(exc: cst.ParserSyntaxError) -> Tuple[int, int]:
 
 
 @contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is parsed and read.
+
+    libcst builds thousands of objects per file, each allocation counting towards the next
+    collection, which then walks the young tree for cycles it never has (libcst trees hold no
+    parent links); that is about a twentieth of the time of `extract`. What one file leaves
+    in cycles is collected once the collector runs again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@contextlib.contextmanager
 def _recursion_limit(limit: int) -> Iterator[None]:
     """Raise the recursion limit while walking libcst trees (their code generator recurses)."""
     old = sys.getrecursionlimit()
@@ -1361,35 +1416,42 @@ def _bulk_statements(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = (
     return out
 
 
-def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -> bytes:
+def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = (), reduce: bool = False) -> bytes:
     """`data` with large top-level plain statements replaced by empty lines.
 
     Generated modules hold megabytes of data literals that libcst would parse at about 1 MB/s
     (and pathological nesting in them could crash it). Lines are kept, empty, with their line
     endings, so every position in the rest of the file is unchanged. A line shared with a
     statement that is kept (`x = [...]; import y`) keeps the whole statement.
+
+    With `reduce`, the statements that `reduction.reduce_source` picks are blanked too.
     """
     bulk = _bulk_statements(data, tree, also)
-    if not bulk:
+    lines: Optional[List[bytes]] = None
+    edits: Dict[int, bytes] = {}
+    if reduce:
+        lines = data.splitlines(keepends=True)
+        edits = reduce_source(data, tree, lines, skip=bulk)
+    if not bulk and not edits:
         return data
     blanked = {id(stmt) for stmt in bulk}
     kept_lines = set()
     for stmt in tree.body:
         if id(stmt) not in blanked:
             kept_lines.update(range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1))
-    blank = set()
     for stmt in bulk:
-        lines = range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1)
-        if not kept_lines.intersection(lines):
-            blank.update(lines)
-    if not blank:
+        span = range(stmt.lineno, (getattr(stmt, "end_lineno", None) or stmt.lineno) + 1)
+        if not kept_lines.intersection(span):
+            edits.update(dict.fromkeys(span, b""))
+    if not edits:
         return data
     out = []
-    for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        if number in blank:
+    for number, line in enumerate(data.splitlines(keepends=True) if lines is None else lines, start=1):
+        new = edits.get(number)
+        if new is not None:
             stripped = line.rstrip(b"\r\n")
             ending = line[len(stripped):]
-            out.append((b"\xef\xbb\xbf" if number == 1 and line.startswith(b"\xef\xbb\xbf") else b"") + ending)
+            out.append((b"\xef\xbb\xbf" if number == 1 and line.startswith(b"\xef\xbb\xbf") else b"") + new + ending)
         else:
             out.append(line)
     return b"".join(out)
@@ -1398,12 +1460,20 @@ def without_bulk(data: bytes, tree: ast.Module, also: Sequence[ast.stmt] = ()) -
 _LENIENT_RETRIES = 5
 
 
-def _parse_leniently(data: bytes, tree: ast.Module) -> cst.Module:
+def _parse_leniently(data: bytes, tree: ast.Module, reduce: bool = False) -> cst.Module:
     """libcst's tree of `data` without bulk; top-level plain statements libcst rejects although
     Python accepts them (`(x): int = 1`) are blanked out too, so the rest is still checked.
 
+    With `reduce`, first the reduced text (see `reduction`); when libcst fails on that, the
+    file takes the unreduced way below, so that every failure is reported as before.
+
     Raises the `ParserSyntaxError` when the error is elsewhere (in a class, an import).
     """
+    if reduce:
+        try:
+            return cst.parse_module(without_bulk(data, tree, (), reduce=True))
+        except Exception:  # noqa: BLE001 - the unreduced parse below reports it as before
+            pass
     also: List[ast.stmt] = []
     for _ in range(_LENIENT_RETRIES):
         try:
