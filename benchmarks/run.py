@@ -9,8 +9,9 @@ the median wall time of `--runs` runs and the peak memory (largest resident set 
 and its children, from `resource.getrusage(RUSAGE_CHILDREN)` in a wrapper process):
 
 - this tool cold (empty cache), warm (nothing changed), after one model file changed (a comment
-  appended: its facts stay the same; and a line inserted at its top: its facts change), and with
-  one model file given on the command line as pre-commit does (warm cache);
+  appended: its facts stay the same; a line inserted at its top: only its lines move; a
+  `back_populates` value edited: its facts change), and with one model file given on the
+  command line as pre-commit does (warm cache; and after that file's facts changed);
 - `ruff check --no-cache` with its default rules and with `--select E9,F63,F7`;
 - fixit (`fixit lint`), when a fixit is installed (`--fixit PATH`, default /work/fixit-venv/bin/fixit),
   once, with a time limit (`--fixit-timeout`);
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -110,6 +112,14 @@ def touch_model(corpus: Path, model: Path, counter: int) -> None:
         handle.write(f"\n# benchmark edit {counter}\n")
 
 
+def edit_relationship(corpus: Path, model: Path, counter: int) -> None:
+    """An edit that changes what the file declares: the first `back_populates` value gets a
+    suffix (a new finding), so the project index and every file's findings must be redone."""
+    text = model.read_text(encoding="utf-8")
+    model.write_text(re.sub(r'back_populates="(\w+?)(_e\d+)?"', rf'back_populates="\1_e{counter}"', text, count=1),
+                     encoding="utf-8")
+
+
 def shift_model(corpus: Path, model: Path, counter: int) -> None:
     """An edit that changes the file's facts: a comment line inserted at the top moves every
     line below it, so every position the index holds for that file changes."""
@@ -159,9 +169,19 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
     timed("one model file changed", tool + ["."], before=lambda i: touch_model(tree, models[i % len(models)], i))
     timed("one model file changed, lines moved", tool + ["."],
           before=lambda i: shift_model(tree, models[(i + 7) % len(models)], i))
+    with_pairs = [m for m in models if b"back_populates=" in m.read_bytes()]
+    timed("one model file changed, facts changed", tool + ["."],
+          before=lambda i: edit_relationship(tree, with_pairs[(i + 3) % len(with_pairs)], i))
     one = models[len(models) // 2].relative_to(tree).as_posix()
     measure(tool + ["."], tree, env)  # warm the cache after the edits
     timed("pre-commit (1 file, warm)", tool + [one])
+    edited = with_pairs[len(with_pairs) // 3]
+    measure(tool + ["."], tree, env)
+
+    def stage(i: int) -> None:
+        edit_relationship(tree, edited, 100 + i)
+
+    timed("pre-commit, the named file's facts changed", tool + [edited.relative_to(tree).as_posix()], before=stage)
     if args.jobs1:
         timed("cold, --jobs 1", tool + ["--no-cache", "--jobs", "1", "."])
     ruff = args.ruff
@@ -193,7 +213,8 @@ def bench_corpus(name: str, files: int, ratio: float, args: argparse.Namespace, 
 
 
 ROWS = ["cold", "cold --no-cache", "warm", "one model file changed", "one model file changed, lines moved",
-        "pre-commit (1 file, warm)", "cold, --jobs 1",
+        "one model file changed, facts changed", "pre-commit (1 file, warm)",
+        "pre-commit, the named file's facts changed", "cold, --jobs 1",
         "ruff (default rules)", "ruff --select E9,F63,F7", "fixit", "floor: read all files",
         "floor: read + parse models (2 proc)"]
 
