@@ -6,9 +6,9 @@ path and holds its size and modification time (the fast path), the hash of its c
 decides), its text scan and, when it was parsed, its facts, each pickled on its own: a run that changes
 one file writes the others' facts back as they were read, as bytes, without pickling them
 again, and only the facts a run uses are unpickled. The files the prefilter chose are kept
-too, with a hash of all scans: while no scan changes, the scans are not even unpickled. The fingerprint covers the tool's
-version, the Python and libcst versions and the source of the modules that produce facts, so a
-changed extractor never reads old facts.
+too, with a hash of all scans: while no scan changes, the scans are not even unpickled. The
+fingerprint covers the tool's version, the Python and libcst versions and the source of the
+modules that produce facts, so a changed extractor never reads old facts.
 
 Loading never fails: a missing, corrupt, truncated or foreign file is an empty cache. The file
 is unpickled with a restricted unpickler that only builds this package's fact types and plain
@@ -87,7 +87,7 @@ def _fingerprint() -> str:
         h.update(version("libcst").encode())
     except Exception:  # noqa: BLE001 - an unknown libcst version still gives a usable key
         h.update(b"libcst?")
-    for name in ("extract.py", "facts.py", "prefilter.py", "cache.py"):
+    for name in ("extract.py", "reduction.py", "discovery.py", "facts.py", "prefilter.py", "cache.py"):
         try:
             h.update((here / name).read_bytes())
         except OSError:
@@ -131,6 +131,38 @@ class Unpickler(pickle.Unpickler):
         if name in _SAFE.get(module, ()):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def save_pickle(folder: Path, path: Path, payload: Any, prefix: str) -> None:
+    """Write `payload` to `path` in the cache folder atomically (a temporary file renamed over
+    it: concurrent runs never leave a torn file, the last writer wins), give a new cache folder
+    its `.gitignore`, and remove the other `{prefix}*.pickle` files (other tool builds or
+    settings: stale). A cache that cannot be written is only a slower next run: never raises."""
+    try:
+        created = not folder.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if (created or folder.name == CACHE_DIR_NAME) and not ignore.exists():
+            ignore.write_text("# written by sqlmodel-cascade-lint\n*\n", encoding="utf-8")
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            raise
+        for old in folder.glob(f"{prefix}*.pickle"):
+            if old != path:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass
 
 
 def cache_dir_for(root: Path, given: Optional[Path] = None) -> Path:
@@ -227,31 +259,7 @@ class FactsCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        try:
-            created = not self.folder.exists()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if (created or self.folder.name == CACHE_DIR_NAME) and not ignore.exists():
-                ignore.write_text("# written by sqlmodel-cascade-lint\n*\n", encoding="utf-8")
-            payload = {"format": _FORMAT, "root": os.path.abspath(self.root), "written_ns": time.time_ns(),
-                       "entries": self.entries, "closure": self.closure}
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
-            for old in self.folder.glob(f"{self.prefix}*.pickle"):
-                if old != self.path:
-                    try:
-                        old.unlink()
-                    except OSError:
-                        pass
-        except (OSError, pickle.PicklingError, RecursionError):
-            pass  # a cache that cannot be written is only a slower next run
+        payload = {"format": _FORMAT, "root": os.path.abspath(self.root), "written_ns": time.time_ns(),
+                   "entries": self.entries, "closure": self.closure}
+        save_pickle(self.folder, self.path, payload, self.prefix)
         self.dirty = False

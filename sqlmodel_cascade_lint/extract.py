@@ -26,10 +26,12 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
-from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
+from libcst.metadata.position_provider import (
+    PositionProvider,
+    PositionProvidingCodegenState,
+)
 
 from sqlmodel_cascade_lint.discovery import absolute_import
-from sqlmodel_cascade_lint.reduction import reduce_source
 from sqlmodel_cascade_lint.facts import (
     UNKNOWN,
     Annotation,
@@ -44,6 +46,7 @@ from sqlmodel_cascade_lint.facts import (
     Span,
     Value,
 )
+from sqlmodel_cascade_lint.reduction import reduce_source
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _MAX_DEPTH = 40  # literal nesting we evaluate; deeper is UNKNOWN

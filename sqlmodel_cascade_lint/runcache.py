@@ -28,15 +28,13 @@ import dataclasses
 import hashlib
 import io
 import os
-import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from sqlmodel_cascade_lint import __version__
-from sqlmodel_cascade_lint.cache import CACHE_DIR_NAME, RACY_NS, Unpickler
+from sqlmodel_cascade_lint.cache import RACY_NS, Unpickler, save_pickle
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Related
 from sqlmodel_cascade_lint.facts import Span
 
@@ -117,32 +115,8 @@ class RunCache:
         return record
 
     def save(self, record: Record) -> None:
-        try:
-            created = not self.folder.exists()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if (created or self.folder.name == CACHE_DIR_NAME) and not ignore.exists():
-                ignore.write_text("# written by sqlmodel-cascade-lint\n*\n", encoding="utf-8")
-            payload = {"format": _FORMAT, "key": self.key, "root": self.root, "record": tuple(record)}
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
-            for old in self.folder.glob(f"{self.prefix}*.pickle"):
-                if old != self.path:  # one record per root: other settings' records are stale
-                    try:
-                        old.unlink()
-                    except OSError:
-                        pass
-        except (OSError, pickle.PicklingError, RecursionError):
-            pass  # a record that cannot be written is only a slower next run
+        payload = {"format": _FORMAT, "key": self.key, "root": self.root, "record": tuple(record)}
+        save_pickle(self.folder, self.path, payload, self.prefix)  # one record per root
 
 
 def changed_files(record: Record, current: Dict[str, Tuple[int, int]]) -> Optional[List[str]]:
