@@ -301,9 +301,8 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
             module = module_name(where[key], Path(runs.root))
             facts_digest = old[4]
             if old[4]:
-                from sqlmodel_cascade_lint.extract import (
-                    extract,  # imports libcst: only here
-                )
+                # imports libcst (a third of a second): only when a changed file must be parsed
+                from sqlmodel_cascade_lint.extract import extract
 
                 facts = extract(shown, module, data)
                 packed = FactsCache.pack(facts)

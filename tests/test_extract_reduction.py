@@ -16,9 +16,9 @@ from typing import Dict, List
 
 import libcst
 import pytest
+from test_clean_code import docs_src  # noqa: F401 - the fixture that downloads SQLModel's sdist
 
 from sqlmodel_cascade_lint.extract import extract, without_bulk
-from test_clean_code import docs_src  # noqa: F401 - the fixture that downloads SQLModel's sdist
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_DOCS_SRC = Path("/work/ref/docs_src")
