@@ -65,7 +65,7 @@ class _Ignores:
             try:
                 if ignore.is_file():
                     lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-                    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+                    spec = pathspec.GitIgnoreSpec.from_lines(lines)  # git's own rules
             except OSError:
                 spec = None
             self.specs[folder] = spec
