@@ -248,3 +248,28 @@ def test_line_map() -> None:
         "    id", "\tid").encode())) is None
     assert runcache.line_map(old, extract("a.py", "a", before.replace("A(", "B(").encode())) is None
     assert runcache.line_map(old, old) == {1: 1, 4: 4, 5: 5}
+
+
+def test_concurrent_runs_never_corrupt_the_cache(project: Path) -> None:
+    """Pre-commit in two terminals, an editor's linter and a CLI run at once: every run prints
+    what an uncached run prints, and the cache they leave behind still answers correctly."""
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "sqlmodel_cascade_lint", "check", "--output-format", "json", "--exit-zero", "."]
+    env = {k: v for k, v in os.environ.items() if k != "SQLMODEL_CASCADE_LINT_CACHE_DIR"}
+    team = project / "app/team.py"
+    text = team.read_text()
+    edits = [text, "# moved\n" + text, text.replace("delete_orphan", "delete-orphan"), text + "# appended\n"]
+    for edited in edits:
+        team.write_text(edited)
+        expected = json.loads(_fresh([project]))
+        runs = [subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for _ in range(4)]
+        for run in runs:
+            out, err = run.communicate(timeout=300)
+            assert run.returncode == 0, err
+            assert json.loads(out) == expected
+        after = subprocess.run(command, cwd=project, env=env, capture_output=True, timeout=300)
+        assert json.loads(after.stdout) == expected
