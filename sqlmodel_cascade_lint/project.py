@@ -42,7 +42,6 @@ class _Unresolved:
 
 UNRESOLVED = _Unresolved()
 _SQLMODEL = "<SQLModel>"
-_MISSING = object()
 
 
 class Direction(enum.Enum):
@@ -536,14 +535,15 @@ def memoized_per(project: Project, key: str, subject: Any, compute: Callable[[Pr
     For what rules derive from one class or relationship and ask again, from several rules or
     for several subjects. `subject` must be a fact the project holds: it is keyed by `id()`.
     """
-    cache: Dict[int, Any] = memoized(project, key, _new_cache)
-    found = cache.get(id(subject), _MISSING)
-    if found is _MISSING:
-        found = cache[id(subject)] = compute(project, subject)
-    return found
+    cache: Dict[int, Tuple[Any, Any]] = memoized(project, key, _new_cache)
+    entry = cache.get(id(subject))
+    if entry is None:
+        # the subject is kept with its value: while it lives, no other object can take its id
+        entry = cache[id(subject)] = (subject, compute(project, subject))
+    return entry[1]
 
 
-def _new_cache(project: Project) -> Dict[int, Any]:
+def _new_cache(project: Project) -> Dict[int, Tuple[Any, Any]]:
     return {}
 
 
