@@ -212,6 +212,18 @@ class Project:
             found = self._mapped[name] = [c for c in self.by_name.get(name, []) if self.is_table(c) is True]
         return list(found)
 
+    def named_near(self, name: str, path: str, *, mapped: bool) -> List[ClassDecl]:
+        """`mapped_named(name)` (`mapped`) or `classes_named(name)`, narrowed to the one class
+        that runs together with the module at `path` when several share the name (independent
+        scripts that reuse class names); see `target_class`."""
+        found = self.mapped_named(name) if mapped else self.classes_named(name)
+        if len(found) > 1 and path in self.modules:
+            module = self.modules[path].module
+            together = [c for c in found if run_together(self, module, c.module)]
+            if len(together) == 1:
+                return together
+        return list(found)
+
     def target_class(self, rel: RelationshipDecl) -> Any:
         """The table model a relationship points at, or UNRESOLVED."""
         key = id(rel)

@@ -1021,7 +1021,7 @@ def sa_relationship_args_target(rel: RelationshipDecl, ctx: Context) -> Iterator
     if isinstance(value, str) and value.isidentifier():
         if value in ctx.project.tables():
             return  # a table name is a valid `secondary`
-        found = ctx.project.mapped_named(value)
+        found = ctx.project.named_near(value, rel.path, mapped=True)
         cls = found[0] if len(found) == 1 else UNRESOLVED
     elif isinstance(value, NameRef):
         module = ctx.project.modules.get(rel.path)
@@ -1343,8 +1343,9 @@ def order_by_unknown_column(rel: RelationshipDecl, ctx: Context) -> Iterator[Dia
         pairs, bare = names
         reported = False
         for cls_name, attr in pairs:
-            found = project.mapped_named(cls_name)
-            if len(found) != 1 or len(project.classes_named(cls_name)) != 1 or attr.startswith("_"):
+            found = project.named_near(cls_name, rel.path, mapped=True)
+            if (len(found) != 1 or len(project.named_near(cls_name, rel.path, mapped=False)) != 1
+                    or attr.startswith("_")):
                 continue
             cls = found[0]
             if project.attribute_exists(cls, attr) is not False:
