@@ -246,7 +246,10 @@ def load_facts(requested: Sequence[Tuple[Path, str]], project: Sequence[Tuple[Pa
 
     # 1. stat, cache, read, hash, scan
     parser = _Parser(jobs, progress)
-    for item in files:
+    reading = getattr(progress, "reading", None)  # a bar may also show this stage
+    for number, item in enumerate(files):
+        if reading is not None and not number % 256:
+            reading(number, len(files))
         if not item.key:
             continue  # standard input
         try:

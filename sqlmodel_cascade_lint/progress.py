@@ -1,4 +1,4 @@
-"""A progress bar on standard error for long scans: files parsed out of files to parse."""
+"""A progress bar on standard error for long scans: files read, then files parsed."""
 
 from __future__ import annotations
 
@@ -21,13 +21,22 @@ class ProgressBar:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
+        """Files parsed out of files to parse."""
+        self._draw("parsing", done, total)
+
+    def reading(self, done: int, total: int) -> None:
+        """Files read and scanned out of the project's files (before the parse: a cold run on a
+        large project spends seconds here)."""
+        self._draw("reading", done, total)
+
+    def _draw(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         if now - self.start < self.delay or (now - self.last < 0.1 and done < total):
             return
         self.last = now
         self.shown = True
         filled = _WIDTH * done // max(total, 1)
-        self.stream.write(f"\rparsing [{'#' * filled}{'.' * (_WIDTH - filled)}] {done}/{total} files")
+        self.stream.write(f"\r{stage} [{'#' * filled}{'.' * (_WIDTH - filled)}] {done}/{total} files")
         self.stream.flush()
 
     def close(self) -> None:

@@ -307,6 +307,9 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert "10/10" in stream.getvalue()
     bar.close()
     assert stream.getvalue().endswith("\r")
+    bar.last -= 1  # past the tenth of a second between two draws
+    bar.reading(5, 10)  # the stage before the parse has its own label
+    assert "reading [" in stream.getvalue().rsplit("\r", 1)[-1] and "5/10" in stream.getvalue()
 
 
 def test_unchanged_scans_reuse_the_prefilter_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
