@@ -171,7 +171,7 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
     cwd = os.getcwd()
     requested_pairs = [(p, display_path(p, cwd)) for p in requested]
     requested_shown = {shown: p for p, shown in requested_pairs}
-    skipped: List[Tuple[str, str]] = [(display_path(p), why) for p, why in unlisted]
+    skipped: List[Tuple[str, str]] = [(display_path(p, cwd), why) for p, why in unlisted]
     active_codes = {r.code for r in active}
     loaded: List[FactsCache] = []
 
@@ -184,9 +184,9 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
 
     runs = None
     if options.cache and stdin is None:
-        runs = RunCache(cache_dir_for(root, options.cache_dir), root, _settings(options, active_codes, base))
+        runs = RunCache(cache_dir_for(root, options.cache_dir), root, _settings(options, active_codes, base, cwd))
         answer = _from_last_run(runs, requested, project_files, requested_shown, options, base, active_codes,
-                                facts_cache)
+                                facts_cache, cwd)
         if answer is not None:
             diagnostics = [d for shown in sorted(requested_shown) for d in answer.get(shown, ())]
             diagnostics.sort(key=Diagnostic.sort_key)
@@ -203,6 +203,7 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
         complete=project_paths is None, skipped=skipped, states=states,
     )
     cache = None  # saved: its entries (every file's pickled facts and scan) are not needed again
+    loaded.clear()
     if stdin is not None:
         shown, data = stdin
         sources[shown] = data
@@ -214,9 +215,8 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
         # were named (the run record answers for one file from a run over all)
         project = Project([facts[shown] for shown in sorted(facts)])
     except Exception as exc:  # noqa: BLE001 - a bug in the index: say so for every file, exit 2
-        from sqlmodel_cascade_lint.extract import (
-            describe_exception,  # imports libcst: only on failure
-        )
+        # imports libcst: only on failure
+        from sqlmodel_cascade_lint.extract import describe_exception
 
         message = f"internal error while indexing the project: {describe_exception(exc)}"
         diagnostics = [_internal_error_at(shown, Span(1, 1, 1, 2), message)
@@ -231,7 +231,7 @@ def _lint(paths: Sequence[Path], options: Optional[Options], *, project_paths: O
     skipped_paths = {path for path, _ in skipped}
     checked = sorted(p for p in requested_shown if p not in skipped_paths)
     if runs is not None and not skipped and states:
-        runs.save(new_record(states, {os.path.abspath(p): shown for shown, p in requested_shown.items()},
+        runs.save(new_record(states, {_absolute(p, cwd): shown for shown, p in requested_shown.items()},
                              frozenset(checked), _by_path(raw), _by_path(diagnostics)))
     return LintResult(diagnostics=diagnostics, files=checked, root=root,
                       sources=_sources({d.path for d in diagnostics}, sources, requested_shown),
@@ -245,12 +245,12 @@ def _by_path(diagnostics: Iterable[Diagnostic]) -> Dict[str, List[Diagnostic]]:
     return out
 
 
-def _settings(options: Options, active: Set[str], base: Path) -> str:
+def _settings(options: Options, active: Set[str], base: Path, cwd: str) -> str:
     """Everything besides the files that decides what a run reports, for `runcache.py`."""
     return settings_key(active=sorted(active), respect_gitignore=options.respect_gitignore,
                         exclude=options.exclude, force_exclude=options.force_exclude,
                         per_file_ignores=sorted((p, sorted(c)) for p, c in options.per_file_ignores),
-                        base=str(base), noqa=options.noqa, cwd=os.getcwd())
+                        base=str(base), noqa=options.noqa, cwd=cwd)
 
 
 # More edited files than this and the full run is about as quick as checking each one.
@@ -259,7 +259,7 @@ _MAX_CHANGED = 16
 
 def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Sequence[Path],
                    requested_shown: Dict[str, Path], options: Options, base: Path,
-                   active: Set[str], facts_cache: Callable[[], FactsCache],
+                   active: Set[str], facts_cache: Callable[[], FactsCache], cwd: str,
                    ) -> Optional[Dict[str, Tuple[Diagnostic, ...]]]:
     """The findings by shown path that the last run recorded, when they still hold (see
     `runcache.py`); None otherwise."""
@@ -268,7 +268,6 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
         return None
     current: Dict[str, Tuple[int, int]] = {}
     where: Dict[str, Path] = {}
-    cwd = os.getcwd()
     for path in requested if project_files is requested else list(requested) + list(project_files):
         key = _absolute(path, cwd)
         if key in current:
@@ -297,6 +296,7 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
         if not isinstance(data, bytes):
             return None
         content = cache_digest(data)
+        facts_digest = old[4]
         if content != old[2]:
             edited += 1
             if edited > _MAX_CHANGED:
@@ -306,7 +306,6 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
                 return None  # which files the index needs may have changed
             shown = record.shown.get(key) or display_path(where[key])
             module = module_name(where[key], Path(runs.root))
-            facts_digest = old[4]
             if old[4]:
                 # imports libcst (a third of a second): only when a changed file must be parsed
                 from sqlmodel_cascade_lint.extract import extract
@@ -335,8 +334,6 @@ def _from_last_run(runs: RunCache, requested: Sequence[Path], project_files: Seq
             if shown in record.checked:  # its `# noqa` comments may have changed
                 final[shown] = tuple(_after_rules(list(raw.get(shown, ())), options, base,
                                                   {shown: facts}, {shown: data}, [shown], active))
-        else:
-            facts_digest = old[4]
         files[key] = (current[key][0], current[key][1], content, old[3], facts_digest)
     if moved:  # so that the next edit finds these facts
         for key, entry in moved:
@@ -494,9 +491,8 @@ def run_rules(project: Project, module: ModuleFacts, rules: Iterable[Rule]) -> L
 
 
 def _internal_error(rule: Rule, module: ModuleFacts, subject: object, exc: Exception) -> Diagnostic:
-    from sqlmodel_cascade_lint.extract import (
-        describe_exception,  # imports libcst: only on failure
-    )
+    # imports libcst: only on failure
+    from sqlmodel_cascade_lint.extract import describe_exception
 
     span = getattr(subject, "span", None)
     if not isinstance(span, Span):

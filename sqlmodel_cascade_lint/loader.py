@@ -375,16 +375,18 @@ class _Parser:
         item.queued = True
         self.waiting.append(item)
         self.waiting_bytes += len(item.data or b"")
-        if self.pool is None and not self._start():
+        if not self._start(len(self.waiting), self.waiting_bytes):
             return
         if len(self.waiting) >= EARLY_CHUNK:
             self._send(self.waiting)
             self.waiting, self.waiting_bytes = [], 0
 
-    def _start(self) -> bool:
-        """Start the pool once the early files alone make enough work for it."""
-        if (self.broken or self.workers < 2 or len(self.waiting) < POOL_MIN_FILES
-                or self.waiting_bytes < POOL_MIN_BYTES):
+    def _start(self, files: int, size: int) -> bool:
+        """Whether the pool runs: started now if `files` files of `size` bytes make enough work
+        for it (below that, starting processes and sending facts back costs more than it saves)."""
+        if self.pool is not None:
+            return True
+        if self.broken or self.workers < 2 or files < POOL_MIN_FILES or size < POOL_MIN_BYTES:
             return False
         from concurrent.futures import ProcessPoolExecutor  # 10 ms of start-up: only when used
 
@@ -409,18 +411,24 @@ class _Parser:
     def finish(self, todo: List[_File]) -> None:
         """Parse every file of `todo` that has no facts yet (the early ones included)."""
         rest = [f for f in todo if not f.queued]
-        if self.pool is None:
-            _parse_here_or_pool(self.waiting + rest, self.workers, self.progress)
-            return
         remaining = sorted(self.waiting + rest, key=lambda f: -len(f.data or b""))  # big files first
-        self.waiting = []
-        per_chunk = max(1, min(EARLY_CHUNK, len(remaining) // (self.workers * 4) or 1))
-        for i in range(0, len(remaining), per_chunk):
-            self._send(remaining[i:i + per_chunk])
-        total = sum(len(chunk) for chunk in self.sent.values())
+        self.waiting, self.waiting_bytes = [], 0
+        total = len(remaining) + sum(len(chunk) for chunk in self.sent.values())
         done = 0
+        if self._start(len(remaining), sum(len(f.data or b"") for f in remaining)):
+            # about four chunks per worker, at most 32 files each: even load, few round trips
+            per_chunk = max(1, min(32, len(remaining) // (self.workers * 4) or 1))
+            for i in range(0, len(remaining), per_chunk):
+                self._send(remaining[i:i + per_chunk])
+            done = self._collect(total)
+        # what the pool did not parse (it was not worth starting, or it broke) is parsed here
+        _parse_here([f for f in todo if f.facts is None and f.data is not None], self.progress, done, total)
+
+    def _collect(self, total: int) -> int:
+        """Wait for the pool, put each result in its file's slot; the number of files parsed."""
         from concurrent.futures import as_completed
 
+        done = 0
         try:
             for future in as_completed(list(self.sent)):
                 chunk = self.sent[future]
@@ -432,28 +440,18 @@ class _Parser:
                 if self.progress is not None:
                     self.progress(done, total)
         except (OSError, RuntimeError):
-            pass  # the pool broke: the files without facts are parsed here
+            pass  # the pool broke (BrokenProcessPool is a RuntimeError)
         finally:
             self.pool.shutdown(wait=True)  # type: ignore[attr-defined]
-        _parse_here_or_pool([f for f in todo if f.facts is None and f.data is not None], 1, self.progress)
+        return done
 
 
-def _parse_here_or_pool(todo: List[_File], workers: int, progress: Optional[ProgressCallback]) -> None:
-    total = len(todo)
-    if not total:
+def _parse_here(todo: List[_File], progress: Optional[ProgressCallback], done: int, total: int) -> None:
+    if not todo:
         return
     # libcst takes a third of a second to import: a run with nothing to parse never loads it
     from sqlmodel_cascade_lint.extract import extract
 
-    workers = min(workers, total)
-    size = sum(len(f.data or b"") for f in todo)
-    done = 0
-    if workers > 1 and total >= POOL_MIN_FILES and size >= POOL_MIN_BYTES:
-        remaining = _parse_pool(todo, workers, progress)
-        if not remaining:
-            return
-        todo = remaining  # the pool broke: finish here
-        done = total - len(todo)
     for item in todo:
         assert item.data is not None
         item.facts = extract(item.shown, item.module, item.data)
@@ -461,35 +459,4 @@ def _parse_here_or_pool(todo: List[_File], workers: int, progress: Optional[Prog
             item.data = None
         done += 1
         if progress is not None:
-            progress(done, total)
-
-
-def _parse_pool(todo: List[_File], workers: int, progress: Optional[ProgressCallback]) -> List[_File]:
-    """Parse in `workers` processes; return the files left unparsed if the pool broke."""
-    # imported here: a run with little to parse never starts a pool (10 ms of start-up)
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    total = len(todo)
-    # about four chunks per worker, at most 32 files each: even load, few round trips
-    per_chunk = max(1, min(32, total // (workers * 4) or 1))
-    # big files first, so that no worker is left with a big one at the end
-    order = sorted(todo, key=lambda f: -len(f.data or b""))
-    chunks = [order[i:i + per_chunk] for i in range(0, total, per_chunk)]
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_extract_many, [(f.shown, f.module, f.data) for f in chunk]): chunk
-                       for chunk in chunks}
-            for future in as_completed(futures):
-                chunk = futures[future]
-                for item, packed in zip(chunk, future.result()):
-                    item.packed = packed
-                    item.facts = FactsCache.unpack(packed)
-                    item.data = item.data if item.forced else None
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
-    except (BrokenProcessPool, OSError, RuntimeError):
-        pass
-    return [f for f in todo if f.facts is None]
+            progress(done, max(total, done))

@@ -199,15 +199,16 @@ def test_full_run_filtered_equals_single_file_run(tmp_path: Path) -> None:
 def test_settings_key_covers_what_changes_output() -> None:
     base = Path(".")
     keys = {
-        engine._settings(Options(), {"SCL101"}, base),
-        engine._settings(Options(), {"SCL101", "SCL004"}, base),
-        engine._settings(Options(noqa=False), {"SCL101"}, base),
-        engine._settings(Options(exclude=("x",)), {"SCL101"}, base),
-        engine._settings(Options(per_file_ignores=(("x", frozenset({"SCL101"})),)), {"SCL101"}, base),
-        engine._settings(Options(respect_gitignore=False), {"SCL101"}, base),
-        engine._settings(Options(), {"SCL101"}, Path("/elsewhere")),
+        engine._settings(Options(), {"SCL101"}, base, "/w"),
+        engine._settings(Options(), {"SCL101", "SCL004"}, base, "/w"),
+        engine._settings(Options(noqa=False), {"SCL101"}, base, "/w"),
+        engine._settings(Options(exclude=("x",)), {"SCL101"}, base, "/w"),
+        engine._settings(Options(per_file_ignores=(("x", frozenset({"SCL101"})),)), {"SCL101"}, base, "/w"),
+        engine._settings(Options(respect_gitignore=False), {"SCL101"}, base, "/w"),
+        engine._settings(Options(), {"SCL101"}, Path("/elsewhere"), "/w"),
+        engine._settings(Options(), {"SCL101"}, base, "/elsewhere"),  # shown paths are relative to it
     }
-    assert len(keys) == 7
+    assert len(keys) == 8
     assert runcache.tool_fingerprint() == runcache.tool_fingerprint()
 
 
