@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, NamedTuple, Optional
+from typing import Any, Dict, FrozenSet, NamedTuple, Optional, Sequence
 
 from sqlmodel_cascade_lint import __version__
 from sqlmodel_cascade_lint.facts import (
@@ -77,21 +77,34 @@ def digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()[:16]
 
 
-def _fingerprint() -> str:
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    h.update(f"{_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
-    try:
-        from importlib.metadata import version
+# the modules whose source decides the facts of a file
+FACT_SOURCES = ("extract.py", "reduction.py", "discovery.py", "facts.py", "prefilter.py", "cache.py")
 
-        h.update(version("libcst").encode())
-    except Exception:  # noqa: BLE001 - an unknown libcst version still gives a usable key
+
+def source_fingerprint(tag: str, modules: Optional[Sequence[str]] = None) -> str:
+    """A key for what this build of the tool computes: `tag` (a format version), the tool's and
+    Python's versions, the installed libcst (its parser decides the facts) and the source of
+    `modules` of this package, or of every module when None. libcst's version file is read:
+    `importlib.metadata` would cost 40 ms a run."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{tag}|{__version__}|{sys.version_info[:3]}".encode())
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("libcst")
+        origin = spec.origin if spec is not None else None
+        if origin:
+            version_file = Path(origin).parent / "_version.py"
+            h.update(origin.encode("utf-8", "surrogateescape"))
+            h.update(version_file.read_bytes() if version_file.exists() else str(os.stat(origin).st_mtime_ns).encode())
+    except (ImportError, OSError, ValueError):
         h.update(b"libcst?")
-    for name in ("extract.py", "reduction.py", "discovery.py", "facts.py", "prefilter.py", "cache.py"):
+    paths = sorted(here.rglob("*.py")) if modules is None else [here / name for name in modules]
+    for path in paths:
         try:
-            h.update((here / name).read_bytes())
+            h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
         except OSError:
-            h.update(name.encode())
+            h.update(path.name.encode())
     return h.hexdigest()[:20]
 
 
@@ -180,7 +193,7 @@ class FactsCache:
         self.root = root
         root_key = hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogateescape")).hexdigest()[:12]
         self.prefix = f"facts-{root_key}-"
-        self.path = folder / f"{self.prefix}{_fingerprint()}.pickle"
+        self.path = folder / f"{self.prefix}{source_fingerprint(f'facts{_FORMAT}', FACT_SOURCES)}.pickle"
         self.entries: Dict[str, Entry] = {}
         self.written_ns = 0
         self.closure: Optional[Closure] = None

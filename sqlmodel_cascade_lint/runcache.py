@@ -28,13 +28,11 @@ import dataclasses
 import hashlib
 import io
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
-from sqlmodel_cascade_lint import __version__
-from sqlmodel_cascade_lint.cache import RACY_NS, Unpickler, save_pickle
+from sqlmodel_cascade_lint.cache import RACY_NS, Unpickler, save_pickle, source_fingerprint
 from sqlmodel_cascade_lint.diagnostics import Diagnostic, Edit, Related
 from sqlmodel_cascade_lint.facts import Span
 
@@ -53,31 +51,6 @@ class Record(NamedTuple):
     final: Dict[str, Tuple[Diagnostic, ...]]  # shown path -> findings as reported
 
 
-def tool_fingerprint() -> str:
-    """The tool's version, the source of every module of the package (any change to a rule
-    changes what a run finds), the Python version and the installed libcst (its parser decides
-    the facts). `importlib.metadata` would cost 40 ms a run: libcst's version file is read."""
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256(f"{_FORMAT}|{__version__}|{sys.version_info[:3]}".encode())
-    try:
-        import importlib.util
-
-        spec = importlib.util.find_spec("libcst")
-        origin = spec.origin if spec is not None else None
-        if origin:
-            version_file = Path(origin).parent / "_version.py"
-            h.update(origin.encode("utf-8", "surrogateescape"))
-            h.update(version_file.read_bytes() if version_file.exists() else str(os.stat(origin).st_mtime_ns).encode())
-    except (ImportError, OSError, ValueError):
-        h.update(b"libcst?")
-    for path in sorted(here.rglob("*.py")):
-        try:
-            h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
-        except OSError:
-            h.update(path.name.encode())
-    return h.hexdigest()[:20]
-
-
 class RunCache:
     def __init__(self, folder: Path, root: Path, settings: str) -> None:
         """`settings` describes everything besides the files that decides what a run reports
@@ -85,8 +58,8 @@ class RunCache:
         relative to)."""
         self.folder = folder
         self.root = os.path.abspath(root)
-        key = hashlib.sha256(f"{self.root}\0{settings}\0{tool_fingerprint()}".encode(
-            "utf-8", "surrogateescape")).hexdigest()[:20]
+        build = source_fingerprint(f"run{_FORMAT}")  # every module: any rule decides findings
+        key = hashlib.sha256(f"{self.root}\0{settings}\0{build}".encode("utf-8", "surrogateescape")).hexdigest()[:20]
         root_key = hashlib.sha256(self.root.encode("utf-8", "surrogateescape")).hexdigest()[:12]
         self.prefix = f"run-{root_key}-"
         self.path = folder / f"{self.prefix}{key}.pickle"

@@ -209,7 +209,10 @@ def test_settings_key_covers_what_changes_output() -> None:
         engine._settings(Options(), {"SCL101"}, base, "/elsewhere"),  # shown paths are relative to it
     }
     assert len(keys) == 8
-    assert runcache.tool_fingerprint() == runcache.tool_fingerprint()
+    from sqlmodel_cascade_lint.cache import FACT_SOURCES, source_fingerprint
+
+    assert source_fingerprint("run1") == source_fingerprint("run1") != source_fingerprint("run2")
+    assert source_fingerprint("run1") != source_fingerprint("run1", FACT_SOURCES)  # rules count for findings
 
 
 def test_lines_moved_in_one_file_move_the_findings(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
